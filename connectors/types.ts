@@ -1,0 +1,86 @@
+import type { Router } from 'express';
+import type { Lead } from '../src/lead/lead';
+import type { Tier } from '../src/scoring/types';
+
+/**
+ * The one interface every CRM connector implements. Shared code (pipeline, jobs, HTTP app) only
+ * talks to CRMs through it; everything that knows one CRM's API lives in `connectors/<crm>/`.
+ */
+export interface CrmConnector {
+  /** `hubspot`, `salesforce`: the first part of the tenant id `<crm>:<account id>`. */
+  readonly crm: string;
+  /** The object types this CRM scores (HubSpot: `contact`; Salesforce: `Lead`, `Contact`). */
+  objectTypes(): string[];
+  /** Most records one fetch or write request takes (HubSpot 100, Salesforce 200). */
+  readonly batchSize: number;
+
+  /** Reads records by id, mapped to leads, in as few requests as the CRM allows. Missing ids are listed. */
+  fetchRecords(tenant: string, objectType: string, ids: string[], signal?: AbortSignal): Promise<FetchResult>;
+  /**
+   * Reads the next page of records changed since `cursor` (null: start the full pass).
+   * The cursor is the connector's own JSON value; the caller saves it after every page.
+   */
+  pollPage(tenant: string, objectType: string, cursor: PollCursor | null, signal?: AbortSignal): Promise<PollPage>;
+  /** Writes score values; per-record failures come back as outcomes, they do not fail the batch. */
+  writeScores(tenant: string, writes: ScoreWrite[], signal?: AbortSignal): Promise<WriteOutcome[]>;
+  /** Creates what the connector writes to (properties, fields, permissions). Idempotent. */
+  setupTenant(tenant: string): Promise<void>;
+  /** Install, OAuth callback and webhook routes, mounted at the root of the HTTP app. */
+  router(): Router;
+}
+
+/** The values the connector writes to the CRM for one record. */
+export interface OutputValues {
+  score: number;
+  fit: number;
+  engagement: number;
+  tier: Tier;
+  /** One reason a line, like `+30 Requested a demo`. */
+  reasons: string;
+  model: string;
+}
+
+/** A CRM record, mapped to a lead, with what it currently holds in our output fields. */
+export interface CrmRecord {
+  objectType: string;
+  id: string;
+  lead: Lead;
+  /** Our output fields as they stand on the record now (missing ones absent). */
+  current: Partial<OutputValues>;
+  /** Last modification time in the CRM (epoch ms). */
+  modifiedAt: number;
+}
+
+export interface FetchResult {
+  records: CrmRecord[];
+  /** Ids the CRM no longer has (deleted or merged away). */
+  missing: string[];
+}
+
+/** A connector's poll position; a JSON value only the connector reads. */
+export type PollCursor = { [key: string]: string | number | boolean | null | string[] };
+
+export interface PollPage {
+  records: CrmRecord[];
+  /** Records deleted since the cursor, when the CRM reports them. */
+  deleted: string[];
+  cursor: PollCursor;
+  /** True when the poll has caught up (the full pass is over, or nothing more changed). */
+  done: boolean;
+}
+
+export interface ScoreWrite {
+  objectType: string;
+  id: string;
+  values: OutputValues;
+  /** When the score changed (written to the "updated at" field). */
+  changedAt: number;
+}
+
+export interface WriteOutcome {
+  objectType: string;
+  id: string;
+  ok: boolean;
+  /** For failures: why, and whether trying again can help. */
+  error?: { code: string; message: string; retryable: boolean };
+}
