@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from './duration';
+import { byFirstKey, pickBranchBy } from './union-branches';
 
 /**
  * The schema of `config/scoring.yaml`: the scoring model an admin edits.
@@ -10,20 +11,22 @@ import { duration } from './duration';
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'an id is lower-case letters, digits, "-" and "_", like "pricing-visits"');
-const label = z.string().trim().min(1, 'a label is the text a sales rep reads; it cannot be empty').max(120);
+const label = z
+  .string()
+  .trim()
+  .min(1, 'a label is the text a sales rep reads; it cannot be empty')
+  .max(120)
+  .describe('the text a sales rep reads in the CRM, like "Requested a demo"');
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const validRegex = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
+const validRegex = z.string().superRefine((s, ctx) => {
+  try {
+    new RegExp(s, 'i');
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression (${why})` });
+  }
+});
 
 /** The tests a value can be put to. Range operators (gt, gte, lt, lte, between) combine; the others stand alone. */
 const valueTests = {
@@ -82,7 +85,12 @@ function oneOperator(test: ValueTest, ctx: z.RefinementCtx): void {
   }
   const between = test.between as [number, number] | undefined;
   if (between && between[0] > between[1]) {
-    ctx.addIssue({ code: 'custom', path: ['between'], message: 'between: the first number must not exceed the second' });
+    ctx.addIssue({ code: 'custom', path: ['between'], message: `between: the first number (${between[0]}) must not exceed the second (${between[1]})` });
+  }
+  const lower = [test.gt, test.gte].filter((n): n is number => typeof n === 'number');
+  const upper = [test.lt, test.lte].filter((n): n is number => typeof n === 'number');
+  if (lower.length > 0 && upper.length > 0 && Math.max(...lower) > Math.min(...upper)) {
+    ctx.addIssue({ code: 'custom', message: `the range is empty: the lower bound (${Math.max(...lower)}) is above the upper bound (${Math.min(...upper)})` });
   }
 }
 
@@ -93,10 +101,10 @@ export const attributeCondition = z
 export type AttributeCondition = z.output<typeof attributeCondition>;
 
 /** A test on an event property: a plain value means "equals"; an object holds one test. */
-export const propertyTest = z.union([
-  scalar,
-  z.strictObject(valueTests).superRefine(oneOperator),
-]);
+export const propertyTest = pickBranchBy(
+  z.union([scalar, z.strictObject(valueTests).superRefine(oneOperator)]),
+  (input) => (typeof input === 'object' && input !== null && !Array.isArray(input) ? 1 : undefined),
+);
 export type PropertyTest = z.output<typeof propertyTest>;
 
 /** Which events a rule looks at: by type (one or several) and, optionally, by their properties. */
@@ -109,19 +117,34 @@ export const eventMatcher = z.strictObject({
 });
 export type EventMatcher = z.output<typeof eventMatcher>;
 
-export const decay = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('none') }),
-  z.strictObject({
-    type: z.literal('halfLife'),
-    halfLife: duration.describe('after this long, a signal is worth half'),
-    step: duration.prefault('1d').describe('decay moves in steps of this length (default 1d)'),
-  }),
-  z.strictObject({
-    type: z.literal('linear'),
-    zeroAfter: duration.describe('a signal loses its points evenly and is worth nothing after this long'),
-    step: duration.prefault('1d').describe('decay moves in steps of this length (default 1d)'),
-  }),
-]);
+/** A step must not be longer than the decay period it cuts into steps. */
+function stepWithin(period: 'halfLife' | 'zeroAfter') {
+  return (d: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const length = d[period] as number;
+    const step = d.step as number;
+    if (step > length) ctx.addIssue({ code: 'custom', path: ['step'], message: `the step must not be longer than ${period}` });
+  };
+}
+
+export const decay = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('none').describe('points keep their full value') }),
+    z
+      .strictObject({
+        type: z.literal('halfLife').describe('points halve every `halfLife`'),
+        halfLife: duration.describe('after this long, a signal is worth half'),
+        step: duration.prefault('1d').describe('decay moves in steps of this length (default 1d)'),
+      })
+      .superRefine(stepWithin('halfLife')),
+    z
+      .strictObject({
+        type: z.literal('linear').describe('points shrink evenly to nothing over `zeroAfter`'),
+        zeroAfter: duration.describe('a signal loses its points evenly and is worth nothing after this long'),
+        step: duration.prefault('1d').describe('decay moves in steps of this length (default 1d)'),
+      })
+      .superRefine(stepWithin('zeroAfter')),
+  ])
+  .describe('how engagement points lose value with age: none, halfLife or linear');
 export type Decay = z.output<typeof decay>;
 
 const points = z
@@ -153,19 +176,33 @@ const attributeRuleFields = {
   ...valueTests,
 };
 
-function attributeRuleShape(rule: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  const forms = ['attribute', 'all', 'any'].filter((k) => rule[k] !== undefined);
-  if (forms.length !== 1) {
-    ctx.addIssue({ code: 'custom', message: 'a rule needs exactly one of: attribute, all, any, event, sequence, silence' });
-    return;
-  }
-  if (rule.attribute !== undefined) oneOperator(rule as ValueTest, ctx);
-  else if (OPERATORS.some((op) => op !== 'range' && rule[op] !== undefined) || RANGE_KEYS.some((k) => rule[k] !== undefined)) {
-    ctx.addIssue({ code: 'custom', message: `with "${forms[0]}", put the tests inside its conditions` });
-  }
+/** Checks the form of an attribute rule; `forms` names the forms a rule of this part may take, for the message. */
+function attributeRuleShape(forms: string) {
+  return (rule: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const used = ['attribute', 'all', 'any'].filter((k) => rule[k] !== undefined);
+    if (used.length === 0) {
+      // Fatal, so that in the engagement union a rule meant as another form is not taken for a broken attribute rule.
+      ctx.addIssue({ code: 'custom', message: `a rule needs exactly one of: ${forms}`, continue: false });
+      return;
+    }
+    if (used.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `a rule has ${used.join(' and ')}: use exactly one of them` });
+      return;
+    }
+    if (rule.attribute !== undefined) oneOperator(rule as ValueTest, ctx);
+    else if (OPERATORS.some((op) => op !== 'range' && rule[op] !== undefined) || RANGE_KEYS.some((k) => rule[k] !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `with "${used[0]}", put the tests inside its conditions` });
+    }
+    if (rule.per !== undefined && rule.attribute === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['per'], message: 'per works on one numeric attribute: use it with "attribute", not with all/any' });
+    }
+    if (typeof rule.max === 'number' && typeof rule.points === 'number' && rule.per === undefined && rule.max < Math.abs(rule.points)) {
+      ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${rule.max}) is below the rule's own points (${rule.points}): the rule could never give them` });
+    }
+  };
 }
 
-export const fitRule = z.strictObject(attributeRuleFields).superRefine(attributeRuleShape);
+export const fitRule = z.strictObject(attributeRuleFields).superRefine(attributeRuleShape('attribute, all, any'));
 export type FitRule = z.output<typeof fitRule>;
 
 const engagementExtras = {
@@ -179,7 +216,7 @@ export const attributeEngagementRule = z
     ...engagementExtras,
     at: z.string().min(1).optional().describe('a date attribute that dates this signal, for decay'),
   })
-  .superRefine(attributeRuleShape);
+  .superRefine(attributeRuleShape('attribute, all, any (for CRM counters and dates), event, sequence, silence'));
 
 /** Engagement from events: per event, or once when at least N happened (within a window). */
 export const eventRule = z.strictObject({
@@ -207,8 +244,11 @@ export const sequenceRule = z.strictObject({
 export const silenceRule = z.strictObject({
   ...ruleBase,
   silence: z.strictObject({
-    after: z.union([eventMatcher, z.strictObject({ attribute: z.string().min(1).describe('a date attribute') })]),
-    for: duration,
+    after: pickBranchBy(
+      z.union([eventMatcher, z.strictObject({ attribute: z.string().min(1).describe('a date attribute, like demoRequestedAt') })]),
+      byFirstKey([['event', 0], ['attribute', 1]]),
+    ).describe('the signal the silence follows: an event matcher or {attribute: <date attribute>}'),
+    for: duration.describe('the rule fires when nothing happened for this long after the signal'),
     activity: z
       .strictObject({
         events: z.array(z.string().min(1)).optional().describe('event types that break the silence (default: any event)'),
@@ -218,7 +258,11 @@ export const silenceRule = z.strictObject({
   }),
 });
 
-export const engagementRule = z.union([eventRule, sequenceRule, silenceRule, attributeEngagementRule]);
+/** An engagement rule; its form is told by its key: `sequence`, `silence`, `event`, else an attribute rule. */
+export const engagementRule = pickBranchBy(
+  z.union([eventRule, sequenceRule, silenceRule, attributeEngagementRule]),
+  byFirstKey([['sequence', 1], ['silence', 2], ['event', 0]], 3),
+);
 export type EventRule = z.output<typeof eventRule>;
 export type SequenceRule = z.output<typeof sequenceRule>;
 export type SilenceRule = z.output<typeof silenceRule>;
@@ -243,7 +287,10 @@ export const scoringConfig = z
   .strictObject({
     model: z.string().min(1).max(60).describe('the model id written to the CRM with each score'),
     thresholds: z
-      .strictObject({ hot: percent, warm: percent })
+      .strictObject({
+        hot: percent.describe('a score at or above this is hot'),
+        warm: percent.describe('a score at or above this (and below hot) is warm; below it, cold'),
+      })
       .describe('tier boundaries on the 0-100 score: hot >= hot, warm >= warm, cold below'),
     lifecycle: z
       .strictObject({ mql: percent.optional(), sql: percent.optional() })
@@ -254,15 +301,19 @@ export const scoringConfig = z
       .default({ fit: 0.5, engagement: 0.5 })
       .describe('score = round(fit * weights.fit + engagement * weights.engagement); the weights add up to 1'),
     lists: z.record(z.string(), z.array(z.string().min(1))).default({}).describe('named lists for inList'),
-    fit: z.strictObject({
-      groups: z.array(group).default([]),
-      rules: z.array(fitRule).default([]),
-    }),
-    engagement: z.strictObject({
-      decay: decay.default({ type: 'none' }).describe('default decay of engagement points'),
-      groups: z.array(group).default([]),
-      rules: z.array(engagementRule).default([]),
-    }),
+    fit: z
+      .strictObject({
+        groups: z.array(group).default([]),
+        rules: z.array(fitRule).default([]),
+      })
+      .describe('who the lead is: rules on current attribute values, recomputed every time, clamped to 0-100'),
+    engagement: z
+      .strictObject({
+        decay: decay.default({ type: 'none' }).describe('default decay of engagement points'),
+        groups: z.array(group).default([]),
+        rules: z.array(engagementRule).default([]),
+      })
+      .describe('what the lead did: events, sequences, silences and CRM counters, decayed with age, clamped to 0-100'),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.thresholds.warm >= cfg.thresholds.hot) {
@@ -286,7 +337,7 @@ export const scoringConfig = z
       cfg[part].rules.forEach((r, i) => {
         const where = seen.get(r.id);
         if (where) ctx.addIssue({ code: 'custom', path: [part, 'rules', i, 'id'], message: `rule id "${r.id}" is already used in ${where}` });
-        seen.set(r.id, `${part}.rules[${cfg[part].rules.indexOf(r)}]`);
+        else seen.set(r.id, `${part}.rules[${i}]`);
         if (r.group !== undefined && !groupIds.has(r.group)) {
           ctx.addIssue({ code: 'custom', path: [part, 'rules', i, 'group'], message: `no group "${r.group}" under ${part}.groups` });
         }
@@ -313,13 +364,17 @@ function listRefs(rule: Record<string, unknown>): { path: (string | number)[]; l
       });
     }
   }
-  const where = (rule as { where?: Record<string, unknown> }).where;
-  if (where) {
+  const whereRefs = (where: unknown, path: (string | number)[]): void => {
+    if (!where || typeof where !== 'object') return;
     for (const [prop, t] of Object.entries(where)) {
       if (t && typeof t === 'object' && typeof (t as { inList?: unknown }).inList === 'string') {
-        out.push({ path: ['where', prop, 'inList'], listName: (t as { inList: string }).inList });
+        out.push({ path: [...path, 'where', prop, 'inList'], listName: (t as { inList: string }).inList });
       }
     }
-  }
+  };
+  whereRefs(rule.where, []);
+  if (Array.isArray(rule.sequence)) rule.sequence.forEach((step: { where?: unknown }, j) => whereRefs(step.where, ['sequence', j]));
+  const silence = rule.silence as { after?: { where?: unknown } } | undefined;
+  if (silence?.after) whereRefs(silence.after.where, ['silence', 'after']);
   return out;
 }
