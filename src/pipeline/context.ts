@@ -2,16 +2,12 @@ import type { Redis } from 'ioredis';
 import type { Env } from '../env';
 import type { InstallationStore } from '../store/installation-store';
 import type { SlidingWindowLimiter } from '../rate-limit/sliding-window-limiter';
-import type { ScoringConfig } from '../config/scoring-schema';
+import type { LoadedConfig } from '../config/load-config';
 import type { CompiledModel } from '../scoring/compile-model';
 
-/** The admin config in force, with the scoring model compiled. Replaced whole on a good reload. */
-export interface ActiveConfig {
-  scoring: ScoringConfig;
+/** The admin config in force (scoring, mappings by CRM, routing), with the scoring model compiled. Replaced whole on a good reload. */
+export interface ActiveConfig extends LoadedConfig {
   model: CompiledModel;
-  /** Mapping files by CRM (`hubspot`, `salesforce`), as validated by src/config/mapping-schema.ts. */
-  mappings: Record<string, unknown>;
-  routing: unknown;
 }
 
 /** Where connectors hand over work: everything ends in the same de-duplicated, coalesced scoring jobs. */
@@ -26,9 +22,11 @@ export interface Ingest {
   forget(tenant: string, objectType: string, ids: string[]): Promise<void>;
   /** Starts polling for a tenant (the first full pass now, then incremental at the configured interval). */
   startSync(tenant: string, objectTypes: string[]): Promise<void>;
+  /** Webhook de-duplication, step 1: which of these event ids were never processed (read-only). */
+  unseenEvents(tenant: string, eventIds: string[]): Promise<string[]>;
   /**
-   * Webhook de-duplication: marks event ids as processed and returns those seen for the first time.
-   * Call after `enqueue` succeeded, so that a failure never marks an event as done.
+   * Webhook de-duplication, step 2: marks event ids as processed (kept 48 h) and returns those
+   * marked for the first time. Call after `enqueue` succeeded, so a failure never marks an event done.
    */
   markEventsSeen(tenant: string, eventIds: string[]): Promise<string[]>;
 }

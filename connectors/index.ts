@@ -1,0 +1,7 @@
+import type { ServiceContext } from '../src/pipeline/context';
+import type { CrmConnector } from './types';
+
+/** Every CRM the service speaks, by the name that starts its tenant ids. Adding a CRM adds a line here. */
+export type ConnectorFactory = (ctx: ServiceContext) => CrmConnector;
+
+export const CONNECTOR_FACTORIES: Record<string, ConnectorFactory> = {};
