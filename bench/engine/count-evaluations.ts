@@ -1,8 +1,9 @@
 import type { Lead } from '../../src/lead/lead';
 import { scoreLead, type CompiledModel } from '../../src/scoring';
+import { evaluationCount, MAX_LOOKAHEAD } from '../../src/scoring/score-lead';
 
-/** The most evaluations `scoreLead` does for one lead: the first, plus LOOKAHEAD (32) future change points. */
-export const MAX_EVALUATIONS = 33;
+/** The most evaluations `scoreLead` does for one lead: the first, plus MAX_LOOKAHEAD future change points. */
+export const MAX_EVALUATIONS = 1 + MAX_LOOKAHEAD;
 
 export interface EvaluationCounts {
   leads: number;
@@ -21,30 +22,18 @@ export interface EvaluationCounts {
 
 /**
  * Counts how many times `scoreLead` evaluates the model per lead (the first evaluation plus the
- * lookahead for `nextChangeAt`, see LOOKAHEAD in src/scoring/score-lead.ts), without touching the
- * engine: it scores through a view of the model whose `consumersByType` getter counts reads, and
- * `evaluate()` reads that field exactly once per evaluation. Not timed.
+ * lookahead for `nextChangeAt`), with the engine's own evaluation counter. Not timed.
  */
 export function countEvaluations(model: CompiledModel, leads: readonly Lead[], now: number): EvaluationCounts {
-  let reads = 0;
-  const counting = Object.create(model, {
-    consumersByType: {
-      get() {
-        reads++;
-        return model.consumersByType;
-      },
-    },
-  }) as CompiledModel;
-
   const histogram = new Array<number>(MAX_EVALUATIONS + 1).fill(0);
   const perLead = new Uint8Array(leads.length);
   let neverChanges = 0;
   for (let i = 0; i < leads.length; i++) {
-    const before = reads;
-    const r = scoreLead(counting, leads[i]!, now);
-    const n = reads - before;
+    const before = evaluationCount();
+    const r = scoreLead(model, leads[i]!, now);
+    const n = evaluationCount() - before;
     if (n < 1 || n > MAX_EVALUATIONS) {
-      throw new Error(`evaluation counter read ${n} evaluations for one lead: src/scoring/score-lead.ts changed how it reads the model; update bench/engine/count-evaluations.ts`);
+      throw new Error(`evaluation counter read ${n} evaluations for one lead: more than MAX_EVALUATIONS: src/scoring/score-lead.ts broke its budget`);
     }
     perLead[i] = n;
     histogram[n]!++;
