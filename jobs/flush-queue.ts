@@ -42,6 +42,13 @@ export function flushProcessor(deps: PipelineDeps) {
       written = (await scoreAndWrite(deps, connector, tenant, records, deps.shutdown)).written;
       await pending.release(job.id!);
     } catch (err) {
+      if (err instanceof CrmError && (err.code === 'RATE_LIMITED' || err.code === 'BUDGET_EXHAUSTED')) {
+        // The CRM said how long to wait: the records go back to the queue for then; nothing failed.
+        const waitMs = err.details.retryAfterMs ?? 60_000;
+        const ids = await pending.handBack(job.id!, tenant, objectType, ctx.clock() + waitMs);
+        log.warn('CRM asked us to wait; records queued again', { tenant, objectType, jobId: job.id, code: err.code, waitMs, records: ids.length });
+        return { claimed: ids.length, skipped: err.code };
+      }
       if (err instanceof CrmError && !err.retryable) {
         if (err.code === 'AUTH_REVOKED') await ctx.installations.setStatus(tenant, 'needs_reauth', err.message);
         const handedBack = await pending.handBack(job.id!, tenant, objectType, ctx.clock() + 5 * 60_000);

@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CrmError } from '../src/errors/crm-error';
 import { childLogger } from '../src/logging/logger';
 import type { PipelineDeps } from '../src/pipeline/pipeline-deps';
 import { scoreAndWrite } from '../src/pipeline/score-records';
@@ -81,6 +82,14 @@ export function pollProcessor(deps: PipelineDeps) {
         await previous;
       }
       await inflight;
+    } catch (err) {
+      if (err instanceof CrmError && (err.code === 'RATE_LIMITED' || err.code === 'BUDGET_EXHAUSTED')) {
+        // The cursor of every finished page is saved: the next scheduled poll carries on from there.
+        await inflight.catch(() => undefined);
+        log.warn('CRM asked us to wait; polling resumes at the next run', { tenant, objectType, code: err.code, waitMs: err.details.retryAfterMs });
+        return { pages, records, written, skipped: err.code };
+      }
+      throw err;
     } finally {
       await ctx.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, lockKey, owner);
     }

@@ -115,6 +115,19 @@ describe('the scoring pipeline (real Redis and BullMQ, in-memory CRM)', () => {
     expect(crm.writeCalls).toHaveLength(0);
   });
 
+  it('a CRM that says "wait" gets its records back in the queue for exactly then, and nothing fails', async () => {
+    crm.put('a', { title: 'VP' });
+    crm.failNextFetch = new CrmError('daily API budget used up', 'BUDGET_EXHAUSTED', true, { retryAfterMs: 120_000 });
+    await service.deps.ctx.ingest.enqueue(tenant, 'lead', ['a']);
+    await until(() => crm.fetchCalls.length === 1);
+    const due = await until(async () => {
+      const d = await service.deps.pending.nextDue(tenant, 'lead');
+      return d !== undefined && d > Date.now() + 60_000 ? d : undefined;
+    });
+    expect(due).toBeLessThanOrEqual(Date.now() + 120_000);
+    expect(await service.deps.queues.flush.getFailedCount()).toBe(0);
+  });
+
   it('a record the CRM refuses is reported and retried later, the rest of the batch is written', async () => {
     crm.put('a', { title: 'VP' });
     crm.put('b', { title: 'VP' });
