@@ -22,6 +22,31 @@ const SF = 'mappings/salesforce.yaml';
 const R = 'routing.yaml';
 
 const cases: Case[] = [
+  // ---- mapping files: polling and API budget ----
+  {
+    name: 'an API budget share above 1',
+    edits: { [SF]: ['maxShare: 0.5', 'maxShare: 1.5'] },
+    file: SF,
+    path: 'apiBudget.maxShare',
+    message: /1/,
+    line: 'maxShare: 1.5',
+  },
+  {
+    name: 'an API budget on HubSpot, which has no daily allocation to share',
+    edits: { [H]: ['polling:\n  interval: 5m', 'polling:\n  interval: 5m\napiBudget:\n  maxShare: 0.5'] },
+    file: H,
+    path: 'apiBudget',
+    message: /apiBudget is a Salesforce setting/,
+    line: 'apiBudget:',
+  },
+  {
+    name: 'a polling interval that is not a duration',
+    edits: { [H]: ['interval: 5m', 'interval: often'] },
+    file: H,
+    path: 'polling.interval',
+    message: /a duration is a number and a unit/,
+    line: 'interval: often',
+  },
   // ---- scoring.yaml: values ----
   {
     name: 'a duration without a unit letter',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from './duration';
 
 /**
  * The schema of `config/mappings/<crm>.yaml`: how a CRM's records become our `Lead` (which CRM field
@@ -174,10 +175,32 @@ const outputFields = z
   .describe('the names of the fields the score is written to; each defaults to the name in the docs');
 
 /** The whole mapping file. Output names are filled with the CRM's defaults after validation. */
+const polling = z
+  .strictObject({
+    interval: duration
+      .prefault('5m')
+      .describe('how often the CRM is asked for what changed: the safety net for lost webhooks (default 5m)'),
+  })
+  .prefault({})
+  .describe('polling for changes: the first run is a full pass, then incremental');
+
+const apiBudget = z
+  .strictObject({
+    maxShare: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe("the most of the org's daily API allocation the connector may use (0-1, default 0.5); past it, the org is paused until its usage recovers"),
+  })
+  .describe('Salesforce only: how much of the daily API allocation the connector may use (read at start)');
+
 const mappingFile = z.strictObject({
   crm: z.enum(CRMS).describe('which CRM this file maps: hubspot or salesforce (the file name says it too)'),
   objects: z.record(z.string(), objectMapping).describe('one entry per CRM object type that is scored'),
   output: outputFields,
+  polling,
+  apiBudget: apiBudget.optional(),
 });
 type MappingShape = z.output<typeof mappingFile>;
 
@@ -192,6 +215,9 @@ export type MappingConfigInput = z.input<typeof mappingConfig>;
 function checkMapping(m: MappingShape, ctx: z.RefinementCtx): void {
   const rules = CRM_MAPPING_RULES[m.crm];
   if (!rules) return;
+  if (m.apiBudget && m.crm !== 'salesforce') {
+    ctx.addIssue({ code: 'custom', path: ['apiBudget'], message: `apiBudget is a Salesforce setting; ${rules.label} has no daily API allocation to share` });
+  }
   const objectTypes = Object.keys(m.objects);
   if (objectTypes.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['objects'], message: `map at least one object: ${rules.objects.join(', ')}` });
