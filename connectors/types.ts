@@ -27,7 +27,57 @@ export interface CrmConnector {
   setupTenant(tenant: string): Promise<void>;
   /** Install, OAuth callback and webhook routes, mounted at the root of the HTTP app. */
   router(): Router;
+
+  // ---- owner routing and SLA tasks (src/routing) ----
+
+  /** Every owner the CRM knows, inactive ones included (HubSpot: archived owners; Salesforce: inactive Users, and queues). */
+  listOwners(tenant: string, signal?: AbortSignal): Promise<CrmOwner[]>;
+  /** The owner of the company (HubSpot) or account (Salesforce) whose domain is `domain` (lower case), or null. */
+  findAccountOwner(tenant: string, domain: string, signal?: AbortSignal): Promise<string | null>;
+  /** Gives a record to an owner (HubSpot `hubspot_owner_id`, Salesforce `OwnerId`, without running assignment rules). */
+  assignOwner(tenant: string, objectType: string, id: string, ownerId: string, signal?: AbortSignal): Promise<void>;
+  /** Creates a task about a record, owned by `task.ownerId`; returns the task id. */
+  createTask(tenant: string, task: TaskInput, signal?: AbortSignal): Promise<string>;
+  /** Changes an open task: its due time, subject, notes, priority or owner. */
+  updateTask(tenant: string, taskId: string, changes: TaskChanges, signal?: AbortSignal): Promise<void>;
+  /** Closes a task that no longer needs doing (marks it completed) and replaces its notes with `note`. A missing task is not an error. */
+  closeTask(tenant: string, taskId: string, note: string, signal?: AbortSignal): Promise<void>;
+  /** Whether a task is still open, was completed (and when), or no longer exists. */
+  getTaskStatus(tenant: string, taskId: string, signal?: AbortSignal): Promise<TaskState>;
+  /** The last sales activity on a record (a call, an email, a meeting logged; epoch ms), or null when none or the record is gone. */
+  lastSalesActivity(tenant: string, objectType: string, id: string, signal?: AbortSignal): Promise<number | null>;
 }
+
+/** A CRM owner: a user who can own records and tasks, or a queue (Salesforce) that can own records only. */
+export interface CrmOwner {
+  id: string;
+  /** False for archived HubSpot owners and inactive Salesforce users. */
+  active: boolean;
+  kind: 'user' | 'queue';
+  /** Other spellings of the same id that an admin may write in routing.yaml (Salesforce: the 15-character form). */
+  aliases?: string[];
+}
+
+/** A task about one record (the SLA task of an assigned lead). */
+export interface TaskInput {
+  /** The record the task is about (HubSpot: associated to the contact; Salesforce: `WhoId`). */
+  objectType: string;
+  recordId: string;
+  /** A user (never a queue). */
+  ownerId: string;
+  subject: string;
+  /** Notes: why the lead is hot (the score's reasons), what is expected. */
+  body: string;
+  /** Due time, epoch ms. */
+  dueAt: number;
+  /** `high` for the top tier (HubSpot HIGH, Salesforce High), `normal` otherwise. */
+  priority: TaskPriority;
+}
+
+export type TaskPriority = 'high' | 'normal';
+export type TaskChanges = Partial<Pick<TaskInput, 'ownerId' | 'subject' | 'body' | 'dueAt' | 'priority'>>;
+
+export type TaskState = { status: 'open' } | { status: 'completed'; completedAt: number } | { status: 'missing' };
 
 /** The values the connector writes to the CRM for one record. */
 export interface OutputValues {
@@ -49,6 +99,8 @@ export interface CrmRecord {
   current: Partial<OutputValues>;
   /** Last modification time in the CRM (epoch ms). */
   modifiedAt: number;
+  /** The record's owner now (HubSpot `hubspot_owner_id`, Salesforce `OwnerId`); null when it has none. */
+  ownerId?: string | null;
 }
 
 export interface FetchResult {
