@@ -1,11 +1,15 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 
 /** BullMQ queue names: one file per queue in jobs/. */
-export const QUEUE_NAMES = { flush: 'flush', poll: 'poll' } as const;
+export const QUEUE_NAMES = { flush: 'flush', poll: 'poll', assign: 'assign', sla: 'sla' } as const;
 
 export interface Queues {
   flush: Queue;
   poll: Queue;
+  /** Owner routing (jobs/assign-queue.ts). */
+  assign: Queue;
+  /** SLA checks (jobs/sla-queue.ts). */
+  sla: Queue;
   close(): Promise<void>;
 }
 
@@ -20,11 +24,16 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     ...opts,
     defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } },
   });
+  const routingJobs = { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 86_400 } };
+  const assign = new Queue(QUEUE_NAMES.assign, { ...opts, defaultJobOptions: routingJobs });
+  const sla = new Queue(QUEUE_NAMES.sla, { ...opts, defaultJobOptions: routingJobs });
   return {
     flush,
     poll,
+    assign,
+    sla,
     async close() {
-      await Promise.all([flush.close(), poll.close()]);
+      await Promise.all([flush.close(), poll.close(), assign.close(), sla.close()]);
     },
   };
 }

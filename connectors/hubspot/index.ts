@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { CrmError } from '../../src/errors/crm-error';
 import type { ServiceContext } from '../../src/pipeline/context';
 import type { CrmConnector, FetchResult, PollCursor, PollPage, ScoreWrite, WriteOutcome } from '../types';
+import { findCompanyOwner } from './account-owner';
 import { HubSpotClients } from './client';
 import { connectPrivateApp } from './connect-private-app';
 import { ContactLifecycle } from './contact-lifecycle';
@@ -9,8 +10,11 @@ import { BATCH_SIZE, fetchContacts } from './fetch-records';
 import { installRouter } from './install-routes';
 import { hubspotMapping } from './mapping';
 import { resolveOptions, type HubSpotConnectorOptions } from './options';
+import { assignContactOwner, listHubSpotOwners } from './owners';
 import { pollContacts } from './poll';
+import { lastContactActivity } from './sales-activity';
 import { setupContactProperties } from './setup-properties';
+import { closeHubSpotTask, createHubSpotTask, hubSpotTaskStatus, updateHubSpotTask } from './tasks';
 import { CONTACT } from './to-lead';
 import { webhookRouter } from './webhook-route';
 import { writeContactScores } from './write-scores';
@@ -31,7 +35,9 @@ export interface HubSpotConnector extends CrmConnector {
 /**
  * The HubSpot connector: contacts are read by batch and by a lastmodifieddate search walk, scores
  * written by batch update into the `lead_scoring` property group, and the install, OAuth callback and
- * webhook routes mounted at the root. All HubSpot traffic goes through `clients.call`.
+ * webhook routes mounted at the root. Owner routing: owners (`/crm/v3/owners`), company owners by
+ * domain, `hubspot_owner_id` on the contact, SLA tasks associated to the contact. All HubSpot traffic
+ * goes through `clients.call`.
  */
 export function createHubSpotConnector(ctx: ServiceContext, options: HubSpotConnectorOptions = {}): HubSpotConnector {
   const resolved = resolveOptions(options);
@@ -57,6 +63,20 @@ export function createHubSpotConnector(ctx: ServiceContext, options: HubSpotConn
       return writeContactScores(clients, mapping(), tenant, writes, signal);
     },
     setupTenant,
+    listOwners: (tenant, signal) => listHubSpotOwners(clients, tenant, signal),
+    findAccountOwner: (tenant, domain, signal) => findCompanyOwner(clients, tenant, domain, signal),
+    async assignOwner(tenant, objectType, id, ownerId, signal) {
+      assertContact(objectType, tenant);
+      await assignContactOwner(clients, tenant, id, ownerId, signal);
+    },
+    createTask: (tenant, task, signal) => createHubSpotTask(clients, tenant, task, signal),
+    updateTask: (tenant, taskId, changes, signal) => updateHubSpotTask(clients, tenant, taskId, changes, signal),
+    closeTask: (tenant, taskId, note, signal) => closeHubSpotTask(clients, tenant, taskId, note, signal),
+    getTaskStatus: (tenant, taskId, signal) => hubSpotTaskStatus(clients, tenant, taskId, ctx.clock(), signal),
+    async lastSalesActivity(tenant, objectType, id, signal) {
+      assertContact(objectType, tenant);
+      return lastContactActivity(clients, tenant, id, signal);
+    },
     router(): Router {
       const router = express.Router();
       router.use(installRouter(ctx, setupTenant));

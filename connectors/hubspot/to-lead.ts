@@ -44,7 +44,15 @@ export function contactToRecord(tenant: string, contact: HubSpotContact, mapping
     lead: contactToLead(tenant, contact, mapping),
     current: currentOutput(contact.properties, mapping),
     modifiedAt: lastModifiedOf(contact) ?? 0,
+    ownerId: ownerIdOf(contact),
   };
+}
+
+/** `hubspot_owner_id` (requested on every read), or null when the contact has no owner. */
+export function ownerIdOf(contact: HubSpotContact): string | null {
+  const v = contact.properties.hubspot_owner_id;
+  if (typeof v === 'number') return String(v);
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 }
 
 const TIERS: readonly Tier[] = ['hot', 'warm', 'cold'];

@@ -1,10 +1,12 @@
 import { enqueueFlush } from '../../jobs/flush-queue';
+import { sweepSla } from '../../jobs/sla-queue';
 import { metrics } from '../metrics';
 import type { PipelineDeps } from './pipeline-deps';
 
 /**
  * Finds records whose time has come (a decay step, a window closing, a retry) and queues their
- * flush. Run every second by the scheduler role; it also recovers any wake-up a flush job missed.
+ * flush, and SLAs that fall due (owner routing) and queues their check. Run every second by the
+ * scheduler role; it also recovers any wake-up a flush job missed.
  */
 export async function sweepDue(deps: PipelineDeps): Promise<number> {
   const now = deps.ctx.clock();
@@ -23,5 +25,6 @@ export async function sweepDue(deps: PipelineDeps): Promise<number> {
     for (const { tenant: t, objectType } of await deps.pending.keys()) if (t === tenant) waiting += await deps.pending.size(t, objectType);
     metrics.pending.set({ tenant }, waiting);
   }
+  if (deps.routing) queued += await sweepSla(deps.routing);
   return queued;
 }

@@ -1,5 +1,6 @@
 import type { CrmConnector } from '../../connectors/types';
 import type { Queues } from '../../jobs/queues';
+import type { RoutingDeps } from '../routing/routing-deps';
 import type { ScoreStore } from '../store/score-store';
 import type { ServiceContext } from './context';
 import type { CursorStore } from './cursor-store';
@@ -20,4 +21,6 @@ export interface PipelineDeps {
   shutdown: AbortSignal;
   /** Poll interval per tenant (from the mapping config; default 5 minutes). */
   pollIntervalMs(tenant: string): number;
+  /** Owner routing and the SLA watch (src/routing); absent: scoring only. */
+  routing?: RoutingDeps;
 }

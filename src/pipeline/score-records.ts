@@ -1,6 +1,8 @@
 import type { CrmConnector, CrmRecord, ScoreWrite, WriteOutcome } from '../../connectors/types';
 import { childLogger } from '../logging/logger';
 import { metrics } from '../metrics';
+import { routeScored, type ScoredRecord } from '../routing/route-scored';
+import type { RoutingDeps } from '../routing/routing-deps';
 import { scoreLead } from '../scoring/score-lead';
 import type { ScoreStore } from '../store/score-store';
 import type { ServiceContext } from './context';
@@ -16,6 +18,8 @@ export interface ScoringDeps {
   ctx: ServiceContext;
   pending: PendingStore;
   scores: ScoreStore;
+  /** Owner routing: eligible leads are queued for an owner and an SLA task once their score is stored. */
+  routing?: RoutingDeps;
 }
 
 export interface BatchOutcome {
@@ -43,12 +47,14 @@ export async function scoreAndWrite(
   const writes: ScoreWrite[] = [];
   const next = new Map<string, { id: string; at: number }[]>();
   const stored = new Map<string, { id: string; value: { score: number; tier: 'hot' | 'warm' | 'cold'; at: number } }[]>();
+  const scored: ScoredRecord[] = [];
   for (const record of records) {
     const result = scoreLead(model, record.lead, now);
     const values = outputValuesOf(result);
     if (!sameOutputValues(values, record.current)) writes.push({ objectType: record.objectType, id: record.id, values, changedAt: now });
     if (result.nextChangeAt !== null) push(next, record.objectType, { id: record.id, at: result.nextChangeAt });
     push(stored, record.objectType, { id: record.id, value: { score: result.score, tier: result.tier, at: now } });
+    if (deps.routing) scored.push({ record, score: result.score, tier: result.tier });
   }
   metrics.leadsScored.inc({ crm: connector.crm }, records.length);
 
@@ -70,6 +76,7 @@ export async function scoreAndWrite(
     ...[...retry].map(([type, ids]) => deps.pending.add(tenant, type, ids, now + RETRY_WRITE_AFTER_MS)),
     ...[...stored].map(([type, s]) => deps.scores.saveMany(tenant, type, s)),
   ]);
+  if (deps.routing) await routeScored(deps.routing, tenant, scored);
   return { scored: records.length, written: writes.length - failed, unchanged: records.length - writes.length, failed };
 }
 
