@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, { about: string; load: () => Promise<BenchModul
     about: 'scoring engine vs json-rules-engine on the same rules: leads/s, p99 per lead, agreement',
     load: () => import('./engine.bench'),
   },
+  hubspot: { about: 'HubSpot connector vs the sandbox at public-app limits: backfill 10k/100k vs the floor, webhook latency, fairness, RSS', load: () => import('./hubspot.bench') },
 };
 
 const USAGE = `usage: npm run bench [-- NAME ...] [--leads N] [--seed N] [--verify N] [--model FILE]

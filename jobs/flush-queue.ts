@@ -58,7 +58,10 @@ export function flushProcessor(deps: PipelineDeps) {
       throw err;
     }
     const due = await pending.nextDue(tenant, objectType);
-    if (due !== undefined && due <= ctx.clock() + 1_000) await enqueueFlush(deps.queues.flush, data, Math.max(due, ctx.clock()), ctx.clock());
+    if (due !== undefined && due <= ctx.clock() + 1_000) {
+      const at = Math.max(due, ctx.clock());
+      await deps.queues.flush.add('flush', data, { jobId: jobKey('flush', tenant, objectType, 'next', at), delay: Math.max(0, at - ctx.clock()) });
+    }
     return { claimed: ids.length, written };
   };
 }

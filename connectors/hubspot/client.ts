@@ -58,9 +58,9 @@ export class HubSpotClients {
     let limited = 0;
     for (;;) {
       signal?.throwIfAborted();
-      await this.waitOutPause(tenant, kind === 'search' ? [generalKey, searchKey] : [generalKey], signal);
-      await this.ctx.limiter.take(generalKey, generalRule(this.options, appKind), signal);
+      await this.waitOutPause(tenant, kind === 'search' ? [searchKey] : [generalKey], signal);
       if (kind === 'search') await this.ctx.limiter.take(searchKey, searchRule(this.options), signal);
+      else await this.ctx.limiter.take(generalKey, generalRule(this.options, appKind), signal);
       const token = await this.markRevoked(tenant, () => this.tokens.accessToken(tenant));
       try {
         const result = await this.withTimeout(fn(this.clientFor(tenant, token)), tenant, signal);

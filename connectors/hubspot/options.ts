@@ -13,8 +13,8 @@ export interface HubSpotConnectorOptions {
    */
   privateAppGeneralLimit?: number;
   /**
-   * Search requests per second per portal. HubSpot allows 5; default 4: on a 1 s window, latency
-   * jitter of a few hundred ms is a large part of the window. Searches also take a general grant.
+   * Search requests per portal in each 1.1 s (default 5, HubSpot's limit per second): the extra
+   * 100 ms absorbs latency jitter between our grant and HubSpot's count. Searches spend only this budget.
    */
   searchLimitPerSecond?: number;
   /** How many times one call waits out a 429 and tries again before giving up (default 6). */
@@ -43,7 +43,7 @@ export function resolveOptions(options: HubSpotConnectorOptions = {}): ResolvedO
   return {
     generalLimit: options.generalLimit ?? 100,
     privateAppGeneralLimit: options.privateAppGeneralLimit ?? 90,
-    searchLimitPerSecond: options.searchLimitPerSecond ?? 4,
+    searchLimitPerSecond: options.searchLimitPerSecond ?? 5,
     maxRateLimitRetries: options.maxRateLimitRetries ?? 6,
     maxInlineWaitMs: options.maxInlineWaitMs ?? 15_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
