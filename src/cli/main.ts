@@ -1,6 +1,5 @@
 import { suggest } from '../config/suggest';
 import { EXIT, processIo, UsageError, type CliIo, type CommandModule } from './cli-io';
-import { notYetAvailable } from './not-yet-available';
 
 /** One subcommand: what `--help` says about it, and how to load its module (lazily: `start` pulls in the server). */
 export interface CommandEntry {
@@ -21,12 +20,13 @@ function lazy(load: () => unknown): () => Promise<CommandModule> {
  * to add one, add a line here: `name: { summary, load: lazy(() => require('./name')) }`.
  */
 export const COMMANDS: Record<string, CommandEntry> = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   validate: { summary: 'check the config files: exit 0, or 1 with one line per problem', load: lazy(() => require('./validate')) },
-  explain: { summary: 'score one lead and show every rule that fired', load: async () => notYetAvailable('explain') },
-  start: { summary: 'run the connector (HTTP server, workers, schedulers)', load: async () => notYetAvailable('start') },
-  demo: { summary: 'run the connector against the local CRM sandbox with sample leads', load: async () => notYetAvailable('demo') },
-  connect: { summary: 'install a HubSpot portal with a private-app token', load: async () => notYetAvailable('connect') },
+  explain: { summary: 'score one lead and show every rule that fired', load: lazy(() => require('./explain')) },
+  start: { summary: 'run the connector (HTTP server, workers, schedulers)', load: lazy(() => require('./start')) },
+  demo: { summary: 'run the connector against the local CRM sandbox with sample leads', load: lazy(() => require('./demo')) },
+  connect: { summary: 'install a HubSpot portal with a private-app token', load: lazy(() => require('./connect')) },
+  /* eslint-enable @typescript-eslint/no-require-imports */
 };
 
 function usage(): string {

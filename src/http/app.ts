@@ -16,9 +16,10 @@ export function createApp(deps: PipelineDeps, connectors: CrmConnector[]): Expre
     res.json({ status: 'ok' });
   });
 
+  // ready = both connections a webhook needs answer: the store (installations, pending sets) and the queue (flush jobs)
   app.get('/readyz', async (_req, res) => {
     try {
-      await withTimeout(deps.ctx.redis.ping(), 1_000);
+      await withTimeout(Promise.all([deps.ctx.redis.ping(), deps.queues.flush.client.then((c) => c.get(`${deps.ctx.prefix}readyz`))]), 1_000);
       res.json({ status: 'ready' });
     } catch (err) {
       res.status(503).json({ status: 'unavailable', reason: `Redis does not answer: ${(err as Error).message}` });
