@@ -84,9 +84,11 @@ export function pollProcessor(deps: PipelineDeps) {
       await inflight;
     } catch (err) {
       if (err instanceof CrmError && (err.code === 'RATE_LIMITED' || err.code === 'BUDGET_EXHAUSTED')) {
-        // The cursor of every finished page is saved: the next scheduled poll carries on from there.
+        // The cursor of every finished page is saved: a poll queued for when the CRM said carries on.
         await inflight.catch(() => undefined);
-        log.warn('CRM asked us to wait; polling resumes at the next run', { tenant, objectType, code: err.code, waitMs: err.details.retryAfterMs });
+        const waitMs = err.details.retryAfterMs ?? 60_000;
+        await deps.queues.poll.add('poll', data, { jobId: jobKey('poll-after-wait', tenant, objectType, ctx.clock()), delay: waitMs });
+        log.warn('CRM asked us to wait; polling resumes then', { tenant, objectType, code: err.code, waitMs });
         return { pages, records, written, skipped: err.code };
       }
       throw err;

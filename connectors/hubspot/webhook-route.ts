@@ -94,29 +94,32 @@ async function handlePortal(ctx: ServiceContext, lifecycle: ContactLifecycle, po
     metrics.webhookEvents.inc({ crm: 'hubspot', result: 'portal_inactive' }, all.length);
     return 0;
   }
-  const unseen = new Set(await ctx.ingest.unseenEvents(tenant, all.map((e) => e.eventId)));
-  const events = all.filter((e) => unseen.has(e.eventId));
-  if (events.length < all.length) {
-    log.debug('HubSpot delivered events again', { tenant, repeated: all.length - events.length });
-    metrics.webhookEvents.inc({ crm: 'hubspot', result: 'repeated' }, all.length - events.length);
-  }
-  if (events.length === 0) return 0;
+  // Events that mean nothing to us (our own properties coming back, properties we do not read) are
+  // dropped before de-duplication: handling them again is harmless, so they cost no Redis key.
   const mapping = hubspotMapping(ctx.config());
   const own = new Set(Object.values(outputNames(mapping)));
   const read = new Set(propertiesToRequest(mapping).filter((p) => !own.has(p)));
-
-  const actions: ContactAction[] = [];
-  let used = 0;
-  for (const e of events) {
+  const meaningful: { event: HubSpotWebhookEvent; actions: ContactAction[] }[] = [];
+  for (const e of all) {
     const meaning = meaningOf(e, read, own);
     if ('ignored' in meaning) {
       log.debug('ignored a HubSpot webhook event', { tenant, eventId: e.eventId, type: e.subscriptionType, reason: meaning.ignored });
       metrics.webhookEvents.inc({ crm: 'hubspot', result: 'ignored' });
       continue;
     }
-    used++;
-    actions.push(...meaning.actions);
+    meaningful.push({ event: e, actions: meaning.actions });
   }
+  if (meaningful.length === 0) return 0;
+  const unseen = new Set(await ctx.ingest.unseenEvents(tenant, meaningful.map((m) => m.event.eventId)));
+  const fresh = meaningful.filter((m) => unseen.has(m.event.eventId));
+  if (fresh.length < meaningful.length) {
+    log.debug('HubSpot delivered events again', { tenant, repeated: meaningful.length - fresh.length });
+    metrics.webhookEvents.inc({ crm: 'hubspot', result: 'repeated' }, meaningful.length - fresh.length);
+  }
+  if (fresh.length === 0) return 0;
+  const events = fresh.map((m) => m.event);
+  const actions = fresh.flatMap((m) => m.actions);
+  const used = fresh.length;
   const decision = await lifecycle.decide(portalId, actions);
   if (decision.stale) {
     log.info('dropped webhook events older than what is known of their contacts', { tenant, stale: decision.stale });

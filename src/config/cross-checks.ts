@@ -1,3 +1,4 @@
+import { CRMS } from './mapping-schema';
 import type { AttributeType, CrmName, MappingConfig } from './mapping-schema';
 import type { RoutingConfig } from './routing-schema';
 import type { ScoringConfig } from './scoring-schema';
@@ -76,10 +77,13 @@ function attributeUseChecks(parts: ValidParts): FileProblem[] {
     }
   }
   const known = [...mapped.keys(), ...Object.keys(DERIVED_ATTRIBUTES)];
+  const allMappingsLoaded = CRMS.every((crm) => crm in parts.mappings);
   const problems: FileProblem[] = [];
   for (const use of attributeUses(scoring)) {
     const types = mapped.get(use.attribute) ?? (DERIVED_ATTRIBUTES[use.attribute] ? [{ type: DERIVED_ATTRIBUTES[use.attribute] as AttributeType, where: 'every lead' }] : undefined);
     if (!types) {
+      // a typo can only be told from an attribute of a mapping that failed to load when all loaded
+      if (!allMappingsLoaded) continue;
       const hint = suggest(use.attribute, known);
       if (hint) problems.push({ file: parts.files.scoring, path: use.path, message: `no mapping fills the attribute "${use.attribute}"${hint}` });
       continue;
