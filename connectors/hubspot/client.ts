@@ -1,6 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import type { Env } from '../../src/env';
 import { CrmError } from '../../src/errors/crm-error';
+import { requireActiveInstallation } from '../../src/store/require-active-installation';
 import { childLogger } from '../../src/logging/logger';
 import type { ServiceContext } from '../../src/pipeline/context';
 import { sleep } from '../../src/rate-limit/sliding-window-limiter';
@@ -111,16 +112,8 @@ export class HubSpotClients {
     return client;
   }
 
-  private async activeInstallation(tenant: string): Promise<Installation> {
-    const inst = await this.ctx.installations.get(tenant);
-    if (!inst) throw new CrmError(`${tenant} is not installed`, 'AUTH_REVOKED', false, { crm: 'hubspot', tenant });
-    if (inst.status === 'needs_reauth') {
-      throw new CrmError(`${tenant} needs to install the app again${inst.reason ? ` (${inst.reason})` : ''}`, 'AUTH_REVOKED', false, { crm: 'hubspot', tenant });
-    }
-    if (inst.status !== 'active') {
-      throw new CrmError(`${tenant} is ${inst.status}${inst.reason ? ` (${inst.reason})` : ''}`, 'INVALID_REQUEST', false, { crm: 'hubspot', tenant });
-    }
-    return inst;
+  private activeInstallation(tenant: string): Promise<Installation> {
+    return requireActiveInstallation(this.ctx.installations, tenant, 'hubspot');
   }
 
   /** Runs a token operation; a refusal for good marks the installation `needs_reauth` before it is rethrown. */

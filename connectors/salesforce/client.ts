@@ -1,6 +1,7 @@
 import { Connection } from 'jsforce/lib/connection';
 import type { HttpRequest, HttpResponse } from 'jsforce/lib/types';
 import { CrmError } from '../../src/errors/crm-error';
+import { requireActiveInstallation } from '../../src/store/require-active-installation';
 import { childLogger } from '../../src/logging/logger';
 import { metrics } from '../../src/metrics';
 import type { ServiceContext } from '../../src/pipeline/context';
@@ -120,16 +121,8 @@ export class SalesforceClients {
     if (usage) await this.budget.recordUsage(orgId, usage);
   }
 
-  private async activeInstallation(tenant: string): Promise<Installation> {
-    const inst = await this.ctx.installations.get(tenant);
-    if (!inst) throw new CrmError(`${tenant} is not installed`, 'AUTH_REVOKED', false, { crm: 'salesforce', tenant });
-    if (inst.status === 'needs_reauth') {
-      throw new CrmError(`${tenant} needs to install the connector again${inst.reason ? ` (${inst.reason})` : ''}`, 'AUTH_REVOKED', false, { crm: 'salesforce', tenant });
-    }
-    if (inst.status !== 'active') {
-      throw new CrmError(`${tenant} is ${inst.status}${inst.reason ? ` (${inst.reason})` : ''}`, 'INVALID_REQUEST', false, { crm: 'salesforce', tenant });
-    }
-    return inst;
+  private activeInstallation(tenant: string): Promise<Installation> {
+    return requireActiveInstallation(this.ctx.installations, tenant, 'salesforce');
   }
 
   /** Runs a token operation; a refusal for good marks the installation `needs_reauth` before it is rethrown. */

@@ -3,63 +3,18 @@
  * route name (`PATCH /services/data/vXX.X/composite/sobjects`), on method and path, and on org.
  * Without a body, the answer is Salesforce's usual body for the status.
  */
+import { FaultInjector as GenericFaultInjector, type BaseFailureRule } from '../shared/fault-injector';
 import type { SandboxResponse } from '../shared/http-server';
 import { notFound, requestLimitExceeded, sessionInvalid, sfError } from './errors';
 
-export interface FailureRule {
-  /** Route name as in `stats` and `requestLog`, e.g. `GET /services/data/vXX.X/query`. */
-  route?: string;
-  method?: string;
-  /** Exact path or a pattern tested against the path. */
-  path?: string | RegExp;
+export interface FailureRule extends BaseFailureRule {
   orgId?: string;
-  /** HTTP status to answer with. */
-  status: number;
-  /** Body to send; by default Salesforce's body for that status. */
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** How many matching requests fail. Default 1. */
-  times?: number;
-  /** Wait this long before answering. */
-  delayMs?: number;
-  /** Drop the connection instead of answering. */
-  dropConnection?: boolean;
 }
 
-interface ActiveRule extends FailureRule {
-  left: number;
-}
-
-export class FaultInjector {
-  private rules: ActiveRule[] = [];
-
-  add(rule: FailureRule): void {
-    this.rules.push({ ...rule, left: rule.times ?? 1 });
-  }
-
-  clear(): void {
-    this.rules = [];
-  }
-
-  get pending(): number {
-    return this.rules.reduce((n, r) => n + r.left, 0);
-  }
-
-  take(route: string, method: string, path: string, orgId: string | undefined): { response: SandboxResponse; delayMs: number } | undefined {
-    const rule = this.rules.find(
-      (r) =>
-        r.left > 0 &&
-        (r.route === undefined || r.route === route) &&
-        (r.method === undefined || r.method.toUpperCase() === method) &&
-        (r.path === undefined || (typeof r.path === 'string' ? r.path === path : r.path.test(path))) &&
-        (r.orgId === undefined || r.orgId === orgId),
-    );
-    if (!rule) return undefined;
-    rule.left--;
-    if (rule.left === 0) this.rules = this.rules.filter((r) => r !== rule);
-    if (rule.dropConnection) return { response: { status: 0, destroySocket: true }, delayMs: rule.delayMs ?? 0 };
-    const response = rule.body !== undefined ? { status: rule.status, body: rule.body } : defaultFor(rule.status);
-    return { response: { ...response, headers: { ...(response.headers ?? {}), ...(rule.headers ?? {}) } }, delayMs: rule.delayMs ?? 0 };
+/** The sandbox's fault injector: rules match on orgId; a rule without a body gets the CRM's usual one. */
+export class FaultInjector extends GenericFaultInjector<FailureRule, string> {
+  constructor() {
+    super((rule) => rule.orgId, defaultFor);
   }
 }
 
