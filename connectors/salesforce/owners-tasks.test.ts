@@ -37,9 +37,9 @@ describe('owners', () => {
           : undefined,
     );
     expect(await listOwners(clients, tenant)).toEqual([
-      { id: REP, active: true, kind: 'user' },
-      { id: '0055g00000OLDabAAA', active: false, kind: 'user' },
-      { id: QUEUE, active: true, kind: 'queue' },
+      { id: REP, active: true, kind: 'user', aliases: [REP.slice(0, 15)] },
+      { id: '0055g00000OLDabAAA', active: false, kind: 'user', aliases: ['0055g00000OLDab'] },
+      { id: QUEUE, active: true, kind: 'queue', aliases: [QUEUE.slice(0, 15)] },
     ]);
   });
 

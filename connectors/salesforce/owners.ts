@@ -14,8 +14,9 @@ export async function listOwners(clients: SalesforceClients, tenant: string, sig
   const users = await queryAll(clients, tenant, "SELECT Id, IsActive FROM User WHERE UserType = 'Standard' ORDER BY Id", { signal });
   const queues = await queryAll(clients, tenant, "SELECT Id FROM Group WHERE Type = 'Queue' AND Id IN (SELECT QueueId FROM QueueSobject WHERE SobjectType = 'Lead') ORDER BY Id", { signal });
   return [
-    ...users.records.map((u): CrmOwner => ({ id: u.Id, active: u.IsActive === true, kind: 'user' })),
-    ...queues.records.map((q): CrmOwner => ({ id: q.Id, active: true, kind: 'queue' })),
+    // aliases: the 15-character form of each id, so ids copied from the Salesforce UI into routing.yaml match
+    ...users.records.map((u): CrmOwner => ({ id: u.Id, active: u.IsActive === true, kind: 'user', aliases: [String(u.Id).slice(0, 15)] })),
+    ...queues.records.map((q): CrmOwner => ({ id: q.Id, active: true, kind: 'queue', aliases: [String(q.Id).slice(0, 15)] })),
   ];
 }
 
