@@ -31,7 +31,7 @@ describe('the demo (fast mode: 40 contacts)', () => {
     expect(out).toContain('Top 10 leads\n   #  score  tier  name');
     const top = out.split('Top 10 leads\n')[1]!.split('\n').slice(2, 12);
     expect(top).toHaveLength(10);
-    for (const row of top) expect(row).toMatch(/^ +\d+ +\d+ {2}(hot|warm|cold) {2}\S/);
+    for (const row of top) expect(row).toMatch(/^ +\d+ +\d+ {2}(hot |warm|cold) {2}\S/);
 
     const [hubspot] = report.crms;
     expect(hubspot!.summary.scored).toBe(40);
@@ -44,6 +44,13 @@ describe('the demo (fast mode: 40 contacts)', () => {
     }
     expect(out).toContain('now:  +25 Vice president');
     expect(out).toMatch(/Live changes in HubSpot: each one reached the connector as a signed webhook/);
+
+    // routing on in the demo's own config: every hot lead got an owner and an SLA task in the sandbox
+    expect(hubspot!.summary.tiers.hot).toBeGreaterThanOrEqual(3);
+    expect(hubspot!.slaTasks.length).toBeGreaterThanOrEqual(hubspot!.summary.tiers.hot);
+    for (const t of hubspot!.slaTasks) expect(t.subject).toMatch(/^Hot lead \(score \d+\): call within 2h$/);
+    expect(out).toMatch(/Routing in HubSpot: \d+ SLA tasks created for \d+ hot leads\nOwners assigned\n {2}\S/);
+    expect(out).toMatch(/SLA tasks \(\d+ of \d+\)\n {2}lead +owner +task +due/);
 
     expect(admin?.status).toBe(200);
     expect(admin?.body).toContain(`hubspot:`);

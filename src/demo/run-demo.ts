@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import YAML from 'yaml';
 import { loadEnv } from '../env';
 import { ROLES } from '../runtime/build-service';
 import { startConnector, type RunningConnector, type RuntimeLogger } from '../runtime/run-connector';
-import { DEMO_CRMS, type DemoChange, type DemoCrm, type DemoLead } from './crms';
-import { renderChanges, renderSummary, summarize, type CrmSummary } from './summary';
+import { DEMO_CRMS, type DemoChange, type DemoCrm, type DemoLead, type DemoOwners, type DemoSlaTask } from './crms';
+import { renderChanges, renderRouting, renderSummary, summarize, type CrmSummary } from './summary';
 
 /** The shipped config, whatever the working directory. */
 export const SHIPPED_CONFIG_DIR = path.resolve(__dirname, '../../config');
@@ -29,13 +32,15 @@ export interface DemoOptions {
   signal?: AbortSignal;
   /** How long the backfill may take before the demo gives up (default 100 s). */
   backfillTimeoutMs?: number;
+  /** How long the demo waits for every hot lead's SLA task (default 20 s). */
+  routingTimeoutMs?: number;
   /** The connector's logger (default: the root logger's `runtime` child). */
   logger?: RuntimeLogger;
 }
 
 export interface DemoReport {
   prefix: string;
-  crms: { crm: string; tenant: string; summary: CrmSummary; changes: { change: DemoChange; after: DemoLead | undefined }[] }[];
+  crms: { crm: string; tenant: string; summary: CrmSummary; changes: { change: DemoChange; after: DemoLead | undefined }[]; slaTasks: DemoSlaTask[] }[];
 }
 
 /**
@@ -56,6 +61,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const report: DemoReport = { prefix, crms: [] };
+  let configDir: string | undefined;
 
   try {
     const crmEnv: Record<string, string> = {};
@@ -64,6 +70,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       Object.assign(crmEnv, sandbox.env);
       out(`● ${crm.label} sandbox started at ${sandbox.url}, seeded with ${records} ${crm.records}`);
     }
+    configDir = await mkdtemp(path.join(tmpdir(), 'lead-scorer-demo-'));
+    const owners = crms.map((c) => c.owners());
+    await writeDemoConfig(opts.env.CONFIG_DIR ?? SHIPPED_CONFIG_DIR, configDir, owners);
+    out(`● Routing on: the demo's config (${configDir}) routes hot leads to the sandboxes' ${owners.reduce((n, o) => n + o.owners.length, 0)} owners, SLA hot 2h, warm 1d`);
 
     const port = opts.env.PORT && opts.keepRunning ? Number(opts.env.PORT) : await freePort();
     const publicUrl = `http://localhost:${port}`;
@@ -72,7 +82,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       defined({
         NODE_ENV: 'development',
         REDIS_URL: redisUrl,
-        CONFIG_DIR: opts.env.CONFIG_DIR ?? SHIPPED_CONFIG_DIR,
+        CONFIG_DIR: configDir,
         LOG_LEVEL: opts.env.LOG_LEVEL,
         PORT: String(port),
         PUBLIC_URL: publicUrl,
@@ -128,10 +138,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       const now = byId();
       const changed = changes.map((change) => ({ change, after: now.get(change.leadId) }));
       const summary = summarize(crm.leads());
-      report.crms.push({ crm: crm.crm, tenant, summary, changes: changed });
+      // routing works after scoring: wait (briefly) until every hot lead has its SLA task
+      await waitFor(() => crm.slaTasks().length >= summary.tiers.hot, opts.routingTimeoutMs ?? 20_000, opts.signal, () => '').catch((e: unknown) => {
+        if (opts.signal?.aborted) throw e;
+      });
+      const slaTasks = crm.slaTasks();
+      report.crms.push({ crm: crm.crm, tenant, summary, changes: changed, slaTasks });
       out('');
       out(renderChanges(crm.label, changed));
       out(renderSummary(crm.label, crm.records, summary));
+      out(renderRouting(crm.label, summary.tiers.hot, slaTasks));
     }
     out(`Done in ${elapsed()}.`);
 
@@ -149,7 +165,35 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     await connector?.stop();
     await Promise.all(crms.map((c) => c.close()));
     await deleteKeys(redisUrl, prefix);
+    if (configDir) await rm(configDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The demo's config: a copy of `from` whose routing.yaml is switched on, with one pool made of the
+ * sandboxes' real owners (a tenant's routing skips the other CRM's owners, unknown to it), SLA tasks
+ * due 2 h after assignment for hot leads and 1 day for warm ones.
+ */
+export async function writeDemoConfig(from: string, to: string, crms: readonly DemoOwners[]): Promise<void> {
+  await cp(from, to, { recursive: true });
+  const owners = crms.flatMap((c) => c.owners);
+  const routing = {
+    enabled: true,
+    eligible: { tier: 'hot' },
+    overwriteHumanOwner: false,
+    placeholderOwners: crms.flatMap((c) => c.placeholders),
+    accountMatching: { enabled: false },
+    sla: [
+      { tier: 'hot', due: '2h' },
+      { tier: 'warm', due: '1d' },
+    ],
+    recycle: { after: '2d', maxTimes: 2 },
+    capacity: { maxActiveLeadsPerOwner: 1000 },
+    rules: [{ id: 'everyone', pool: 'demo' }],
+    pools: { demo: owners.map((o) => ({ owner: o.id, weight: 1 })) },
+  };
+  const header = '# Written by `npm run demo`: routing on, pools made of the sandboxes\' owners.\n';
+  await writeFile(path.join(to, 'routing.yaml'), header + YAML.stringify(routing), 'utf8');
 }
 
 /** The score, tier or reasons changed. */

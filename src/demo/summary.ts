@@ -1,5 +1,5 @@
 import { textTable } from '../cli/text-table';
-import type { DemoChange, DemoLead } from './crms/types';
+import type { DemoChange, DemoLead, DemoSlaTask } from './crms/types';
 
 const TIERS = ['hot', 'warm', 'cold'] as const;
 const BAR_WIDTH = 40;
@@ -69,6 +69,25 @@ export function renderChanges(label: string, changes: readonly { change: DemoCha
     for (const r of gained) lines.push(`      now:  ${r}`);
     for (const r of lost) lines.push(`      was:  ${r}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Owners assigned and SLA tasks created by routing: counts per owner and a few examples. */
+export function renderRouting(label: string, hot: number, tasks: readonly DemoSlaTask[], examples = 5): string {
+  const lines = [`Routing in ${label}: ${tasks.length} SLA task${tasks.length === 1 ? '' : 's'} created for ${hot} hot lead${hot === 1 ? '' : 's'}`];
+  if (tasks.length === 0) return `${lines.join('\n')}\n`;
+  const perOwner = new Map<string, number>();
+  for (const t of tasks) perOwner.set(t.owner, (perOwner.get(t.owner) ?? 0) + 1);
+  lines.push('Owners assigned');
+  for (const [owner, n] of [...perOwner].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(`  ${owner.padEnd(24)}  ${String(n).padStart(4)} lead${n === 1 ? '' : 's'}`);
+  lines.push(`SLA tasks (${Math.min(examples, tasks.length)} of ${tasks.length})`);
+  lines.push(
+    ...textTable(
+      ['lead', 'owner', 'task', 'due'],
+      tasks.slice(0, examples).map((t) => [clip(t.lead, 24), clip(t.owner, 24), t.subject, t.due]),
+      [false, false, false, false],
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 

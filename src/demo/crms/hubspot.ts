@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../../test/sandbox/hubspot';
 import type { CrmRecord } from '../../../test/sandbox/hubspot';
-import type { DemoChange, DemoCrm, DemoCrmStartOptions, DemoLead } from './types';
+import type { DemoChange, DemoCrm, DemoCrmStartOptions, DemoLead, DemoOwners, DemoSlaTask } from './types';
 
 /** The demo portal's id. */
 export const DEMO_PORTAL_ID = 20_261_122;
@@ -33,7 +33,7 @@ export function hubspotDemo(): DemoCrm {
       sb = await startHubSpotSandbox({ ...app, emitWebhooks: { flushMs: 50 } });
       portal = sb.createPortal(DEMO_PORTAL_ID, { seed: options.seed });
       portal.seedCompanies(Math.max(5, Math.round(options.records / 8)), { seed: `${options.seed}:companies` });
-      portal.seedContacts(options.records, { seed: `${options.seed}:contacts` });
+      portal.seedContacts(withStrongLeads(options.records), { seed: `${options.seed}:contacts` });
       return {
         url: sb.url,
         env: {
@@ -74,6 +74,29 @@ export function hubspotDemo(): DemoCrm {
 
     leads() {
       return [...sandbox().portal.contacts.values()].map(toDemoLead);
+    },
+
+    owners(): DemoOwners {
+      const { portal } = sandbox();
+      return {
+        owners: portal.owners.filter((o) => !o.archived).map((o) => ({ id: o.id, name: `${o.firstName} ${o.lastName}`.trim() || o.email })),
+        placeholders: [],
+      };
+    },
+
+    slaTasks(): DemoSlaTask[] {
+      const { portal } = sandbox();
+      const ownerName = new Map(portal.owners.map((o) => [o.id, `${o.firstName} ${o.lastName}`.trim() || o.email]));
+      const tasks: DemoSlaTask[] = [];
+      for (const c of portal.contacts.values()) {
+        for (const t of portal.tasksForContact(c.id)) {
+          const subject = t.get('hs_task_subject') ?? '';
+          if (!SLA_SUBJECT.test(subject)) continue;
+          const owner = t.get('hubspot_owner_id') ?? '';
+          tasks.push({ lead: toDemoLead(c).name, owner: ownerName.get(owner) ?? owner, subject, due: isoOf(t.get('hs_timestamp')) });
+        }
+      }
+      return tasks;
     },
 
     async makeChanges(): Promise<DemoChange[]> {
@@ -128,6 +151,41 @@ export function hubspotDemo(): DemoCrm {
       portal = undefined;
     },
   };
+}
+
+/** The subject routing gives SLA tasks: `Hot lead (score 82): call within 2h`. */
+export const SLA_SUBJECT = /^\w+ lead \(score \d+\): call within /;
+
+/**
+ * What to seed: generated contacts, one in 25 (at least 3) of them a strong lead: a CEO of a large US
+ * company who filled in the "Request a demo" form two days ago and read the website: hot leads that
+ * routing gives an owner and an SLA task.
+ */
+function withStrongLeads(count: number): Record<string, string>[] {
+  const now = Date.now();
+  const every = Math.max(1, Math.floor(count / Math.max(3, Math.round(count / 25))));
+  return Array.from({ length: count }, (_, i): Record<string, string> =>
+    i % every === 0
+      ? {
+          jobtitle: 'CEO',
+          hs_seniority: 'executive',
+          numemployees: '1000+',
+          country: 'United States',
+          num_conversion_events: '2',
+          recent_conversion_event_name: 'Request a demo',
+          recent_conversion_date: new Date(now - 2 * DAY).toISOString(),
+          hs_analytics_num_page_views: '24',
+          hs_analytics_num_visits: '6',
+          hs_analytics_last_visit_timestamp: new Date(now - DAY).toISOString(),
+          lastmodifieddate: new Date(now - DAY).toISOString(),
+        }
+      : {},
+  );
+}
+
+function isoOf(v: string | undefined): string {
+  const t = dateOf(v);
+  return t ? new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '';
 }
 
 function toDemoLead(c: CrmRecord): DemoLead {

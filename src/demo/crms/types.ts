@@ -20,6 +20,25 @@ export interface DemoChange {
   before: DemoLead;
 }
 
+/** An SLA task the connector created for a routed lead, as the CRM shows it. */
+export interface DemoSlaTask {
+  /** The lead's name. */
+  lead: string;
+  /** The task owner's name (and id). */
+  owner: string;
+  subject: string;
+  /** ISO date-time (HubSpot) or day (Salesforce). */
+  due: string;
+}
+
+/** Who can take leads in the sandbox: the routing pools the demo writes are made of these. */
+export interface DemoOwners {
+  /** Active users/owners, by id. */
+  owners: { id: string; name: string }[];
+  /** Owners that count as nobody (queues, an integration user). */
+  placeholders: string[];
+}
+
 export interface DemoCrmStartOptions {
   /** How many leads to seed. */
   records: number;
@@ -47,6 +66,10 @@ export interface DemoCrm {
   install(publicUrl: string): Promise<{ tenant: string; steps: string[] }>;
   /** Every lead as the CRM shows it now. */
   leads(): DemoLead[];
+  /** The sandbox's owners (after `start`), for the demo's routing config. */
+  owners(): DemoOwners;
+  /** The SLA tasks the connector created (subjects like `Hot lead (score 82): call within 2h`). */
+  slaTasks(): DemoSlaTask[];
   /** Makes a few realistic changes in the CRM (a pricing visit, a demo request, a new title); the CRM notifies the connector. */
   makeChanges(): Promise<DemoChange[]>;
   close(): Promise<void>;
