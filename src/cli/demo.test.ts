@@ -4,7 +4,7 @@ import { renderSummary, summarize } from '../demo/summary';
 import { captureIo } from './cli-test-io';
 import { main } from './main';
 
-describe('the demo (fast mode: 40 contacts)', () => {
+describe('the demo (fast mode: 40 records in each CRM)', () => {
   it('installs through OAuth, backfills, re-scores the live changes, prints the summary and cleans up after itself', async () => {
     let out = '';
     let admin: { status: number; body: string } | undefined;
@@ -33,7 +33,7 @@ describe('the demo (fast mode: 40 contacts)', () => {
     expect(top).toHaveLength(10);
     for (const row of top) expect(row).toMatch(/^ +\d+ +\d+ {2}(hot |warm|cold) {2}\S/);
 
-    const [hubspot] = report.crms;
+    const hubspot = report.crms.find((c) => c.crm === 'hubspot');
     expect(hubspot!.summary.scored).toBe(40);
     expect(hubspot!.summary.tiers.hot + hubspot!.summary.tiers.warm + hubspot!.summary.tiers.cold).toBe(40);
     // the live changes: each changed lead has a new score or new reasons, shown with what changed
@@ -52,8 +52,27 @@ describe('the demo (fast mode: 40 contacts)', () => {
     expect(out).toMatch(/Routing in HubSpot: \d+ SLA tasks created for \d+ hot leads\nOwners assigned\n {2}\S/);
     expect(out).toMatch(/SLA tasks \(\d+ of \d+\)\n {2}lead +owner +task +due/);
 
+    // Salesforce: the same story, through the PKCE install and an Outbound Message
+    expect(out).toMatch(/● Salesforce sandbox started at http:\/\/127\.0\.0\.1:\d+, seeded with 40 leads/);
+    expect(out).toContain('GET /install/salesforce → 302 to Salesforce');
+    expect(out).toMatch(/callback → 200 "Installed in org 00D\w{15}"/);
+    expect(out).toContain('Salesforce: 40 of 40 leads scored\n');
+    const salesforce = report.crms.find((c) => c.crm === 'salesforce');
+    expect(salesforce?.tenant).toMatch(/^salesforce:00D\w{15}$/);
+    expect(salesforce!.summary.scored).toBe(40);
+    expect(salesforce!.changes).toHaveLength(1);
+    expect(salesforce!.changes[0]!.after!.reasons).toContain('+25 Vice president');
+    expect(salesforce!.summary.tiers.hot).toBeGreaterThanOrEqual(3);
+    expect(salesforce!.slaTasks.length).toBeGreaterThanOrEqual(salesforce!.summary.tiers.hot);
+    for (const t of salesforce!.slaTasks) {
+      expect(t.subject).toMatch(/^Hot lead \(score \d+\): call within 2h$/);
+      expect(t.owner).not.toMatch(/^005/); // a user's name, not a bare id
+    }
+    expect(out).toMatch(/Routing in Salesforce: \d+ SLA tasks created for \d+ hot leads\nOwners assigned\n {2}\S/);
+
     expect(admin?.status).toBe(200);
     expect(admin?.body).toContain(`hubspot:`);
+    expect(admin?.body).toContain(`salesforce:`);
     // nothing left behind in Redis
     const r = testRedis();
     try {
@@ -69,7 +88,7 @@ describe('the demo (fast mode: 40 contacts)', () => {
     expect(leads.err()).toContain('--leads takes a whole number from 1 to 20000; got "many"');
     const crm = captureIo();
     expect(await main(['demo', '--crm', 'pipedrive'], crm)).toBe(2);
-    expect(crm.err()).toContain('unknown CRM "pipedrive" (the demo has hubspot)');
+    expect(crm.err()).toContain('unknown CRM "pipedrive" (the demo has hubspot, salesforce)');
   });
 });
 

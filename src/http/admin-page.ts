@@ -12,5 +12,7 @@ export function renderAdminPage(status: AdminStatus): string {
 <h2>Queues</h2><table><tr><th>Queue</th><th>Waiting</th><th>Active</th><th>Delayed</th><th>Failed</th></tr>${rows(Object.entries(status.queues).map(([q, c]) => [q, String(c.waiting ?? 0), String(c.active ?? 0), String(c.delayed ?? 0), String(c.failed ?? 0)]))}</table>
 <h2>Records waiting to be scored</h2><table><tr><th>Tenant</th><th>Object</th><th>Waiting</th></tr>${rows(status.pending.map((p) => [p.tenant, p.objectType, String(p.waiting)]))}</table>
 <h2>Score distribution</h2><table><tr><th>Tenant</th><th>Object</th><th>Scored</th><th>Hot</th><th>Warm</th><th>Cold</th><th>0–9 … 90–100</th></tr>${rows(status.scores.map((s) => [s.tenant, s.objectType, String(s.count), String(s.hot), String(s.warm), String(s.cold), s.histogram.join(' · ')]))}</table>
+<h2>SLA status</h2><table><tr><th>Tenant</th><th>Open SLAs</th><th>Breached, awaiting recycle</th></tr>${rows(status.sla.map((s) => [s.tenant, String(s.open), String(s.breached)]))}</table>
+<table><tr><th>CRM</th><th>SLAs met</th><th>SLAs breached</th></tr>${rows(status.slaTotals.map((t) => [t.crm, String(t.met), String(t.breached)]))}</table>
 </body></html>`;
 }

@@ -1,10 +1,17 @@
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { AssignmentStore } from '../routing/assignment-store';
+import { routingMetrics } from '../routing/routing-metrics';
+import { SlaStore } from '../routing/sla-store';
 
 export interface AdminStatus {
   installations: { tenant: string; crm: string; status: string; reason?: string; installedAt: string }[];
   queues: Record<string, Record<string, number>>;
   pending: { tenant: string; objectType: string; waiting: number }[];
   scores: { tenant: string; objectType: string; count: number; hot: number; warm: number; cold: number; histogram: number[] }[];
+  /** Per tenant: SLAs watched now (open: task not yet due; breached: due, awaiting recycle). */
+  sla: { tenant: string; open: number; breached: number }[];
+  /** Per CRM: SLAs met and breached, counted by this process since it started (the Prometheus counters). */
+  slaTotals: { crm: string; met: number; breached: number }[];
 }
 
 /** What the admin page shows: installations, queue health and the score distribution per tenant. */
@@ -30,7 +37,28 @@ export async function adminStatus(deps: PipelineDeps): Promise<AdminStatus> {
       scores.push(row);
     }
   }
+  const slas = await new SlaStore(ctx.redis, ctx.prefix).all();
+  const assignments = new AssignmentStore(ctx.redis, ctx.prefix);
+  const sla = new Map<string, { tenant: string; open: number; breached: number }>();
+  for (const inst of installations) sla.set(inst.tenant, { tenant: inst.tenant, open: 0, breached: 0 });
+  const states = await Promise.all(slas.map((r) => assignments.get(r.tenant, r.objectType, r.id)));
+  slas.forEach((r, i) => {
+    const row = sla.get(r.tenant) ?? { tenant: r.tenant, open: 0, breached: 0 };
+    sla.set(r.tenant, row);
+    if (states[i]?.status === 'breached' || states[i]?.slaBreached) row.breached++;
+    else row.open++;
+  });
+  const totals = new Map<string, { crm: string; met: number; breached: number }>();
+  const add = (crm: string, key: 'met' | 'breached', n: number) => {
+    const row = totals.get(crm) ?? { crm, met: 0, breached: 0 };
+    totals.set(crm, row);
+    row[key] += n;
+  };
+  for (const v of (await routingMetrics.slaMet.get()).values) add(String(v.labels.crm ?? ''), 'met', v.value);
+  for (const v of (await routingMetrics.slaBreached.get()).values) add(String(v.labels.crm ?? ''), 'breached', v.value);
   return {
+    sla: [...sla.values()],
+    slaTotals: [...totals.values()],
     installations: installations.map((i) => ({ tenant: i.tenant, crm: i.crm, status: i.status, ...(i.reason ? { reason: i.reason } : {}), installedAt: new Date(i.installedAt).toISOString() })),
     queues: { flush, poll },
     pending,

@@ -5,6 +5,8 @@ import { loadEnv } from '../env';
 import { activate } from '../runtime/active-config';
 import { buildService, type Service } from '../runtime/build-service';
 import { testRedis } from '../../test/helpers/redis';
+import { routingMetrics } from '../routing/routing-metrics';
+import { SlaStore } from '../routing/sla-store';
 
 describe('the HTTP app', () => {
   let service: Service;
@@ -48,6 +50,24 @@ describe('the HTTP app', () => {
       const page = await fetch(`${base}/`, { headers: { authorization: basic('anyone', 's3cret-admin') } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<h1>Lead scorer</h1>');
+    });
+
+    it('show the SLA status: open SLAs per tenant and met/breached totals per CRM', async () => {
+      await start({ ADMIN_TOKEN: 's3cret-admin' });
+      const slas = new SlaStore(redis.redis, redis.prefix);
+      for (const id of ['00Q1', '00Q2', '00Q3']) await slas.schedule({ tenant: 'salesforce:00DX', objectType: 'Lead', id }, Date.now() + 3_600_000);
+      await slas.schedule({ tenant: 'hubspot:7', objectType: 'contact', id: '1' }, Date.now() + 3_600_000);
+      const crm = 'admin-page-test-crm';
+      routingMetrics.slaMet.inc({ crm }, 4);
+      routingMetrics.slaBreached.inc({ crm }, 2);
+      const res = await fetch(`${base}/admin/api/status`, { headers: { authorization: 'Bearer s3cret-admin' } });
+      const body = (await res.json()) as { sla: unknown[]; slaTotals: unknown[] };
+      expect(body.sla).toEqual(expect.arrayContaining([{ tenant: 'salesforce:00DX', open: 3, breached: 0 }, { tenant: 'hubspot:7', open: 1, breached: 0 }]));
+      expect(body.slaTotals).toContainEqual({ crm, met: 4, breached: 2 });
+      const page = await (await fetch(`${base}/`, { headers: { authorization: basic('me', 's3cret-admin') } })).text();
+      expect(page).toContain('<h2>SLA status</h2>');
+      expect(page).toContain('<tr><td>salesforce:00DX</td><td>3</td><td>0</td></tr>');
+      expect(page).toContain(`<tr><td>${crm}</td><td>4</td><td>2</td></tr>`);
     });
 
     it('refuse a wrong or missing token with 401 and both challenges', async () => {

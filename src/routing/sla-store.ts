@@ -60,6 +60,17 @@ export class SlaStore {
     });
   }
 
+  /** Every watched SLA with its next check time (for the admin page). */
+  async all(): Promise<(SlaRef & { at: number })[]> {
+    const flat = await this.redis.zrange(this.key(), 0, -1, 'WITHSCORES');
+    const out: (SlaRef & { at: number })[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const [tenant, objectType, id] = flat[i]!.split('\n');
+      out.push({ tenant: tenant!, objectType: objectType!, id: id!, at: Number(flat[i + 1]) });
+    }
+    return out;
+  }
+
   /** How many SLAs are watched. */
   async size(): Promise<number> {
     return this.redis.zcard(this.key());
