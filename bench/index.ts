@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, { about: string; load: () => Promise<BenchModul
     load: () => import('./engine.bench'),
   },
   hubspot: { about: 'HubSpot connector vs the sandbox at public-app limits: backfill 10k/100k vs the floor, webhook latency, fairness, RSS', load: () => import('./hubspot.bench') },
+  salesforce: { about: 'Salesforce connector vs the sandbox: backfill 10k/100k Leads, calls per 1,000 leads vs the floor (with/without event queries), elapsed, budget, RSS', load: () => import('./salesforce.bench') },
 };
 
 const USAGE = `usage: npm run bench [-- NAME ...] [--leads N] [--seed N] [--verify N] [--model FILE]

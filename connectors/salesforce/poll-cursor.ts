@@ -6,8 +6,9 @@ import type { PollCursor } from '../types';
  * Where a Salesforce poll of one object type stands. Records are read in `(SystemModstamp, Id)`
  * order; every record before `(ts, id)` has been read.
  * - `phase`: `full` (the first pass, from the epoch) or `incremental`.
- * - `caughtUp`: the last page reached the end. The next pass starts `pollOverlapMs` before `ts`,
- *   so that a record a long transaction committed late, with an earlier SystemModstamp, is still read.
+ * - `caughtUp`: the last page reached the end. The next pass re-reads from `pollOverlapMs` before
+ *   the time that page was queried (`queriedAt`), so that a record a long transaction committed late,
+ *   with an earlier SystemModstamp, is still read; when nothing changed since, it reads nothing again.
  * - `recent`: `<Id>@<SystemModstamp ms>` of records read within the overlap window; re-read with the
  *   same SystemModstamp they are dropped (nothing changed), before their events are fetched.
  * - `deletedUntil`: deletions (`/sobjects/{type}/deleted`) are read up to this time (epoch ms).
@@ -20,6 +21,8 @@ export const salesforcePollCursor = z.object({
   caughtUp: z.boolean(),
   recent: z.array(z.string()),
   deletedUntil: z.number().int().nonnegative(),
+  /** When the last page was queried (epoch ms); absent in cursors written before it existed. */
+  queriedAt: z.number().int().nonnegative().optional(),
 });
 export type SalesforcePollCursor = z.infer<typeof salesforcePollCursor>;
 
@@ -40,5 +43,7 @@ export function readCursor(cursor: PollCursor, tenant: string): SalesforcePollCu
 }
 
 export function toPollCursor(c: SalesforcePollCursor): PollCursor {
-  return { v: c.v, phase: c.phase, ts: c.ts, id: c.id, caughtUp: c.caughtUp, recent: [...c.recent], deletedUntil: c.deletedUntil };
+  const out: PollCursor = { v: c.v, phase: c.phase, ts: c.ts, id: c.id, caughtUp: c.caughtUp, recent: [...c.recent], deletedUntil: c.deletedUntil };
+  if (c.queriedAt !== undefined) out.queriedAt = c.queriedAt;
+  return out;
 }

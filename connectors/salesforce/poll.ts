@@ -41,7 +41,11 @@ export async function pollPage(deps: RecordDeps, tenant: string, objectType: str
   const now = deps.ctx.clock();
   const c = cursor ? readCursor(cursor, tenant) : fullPassCursor(now);
   const { pollPageSize: size, pollOverlapMs: overlap } = deps.options;
-  const from = c.caughtUp ? { ts: Math.max(0, c.ts - overlap), id: '' } : { ts: c.ts, id: c.id };
+  // A caught-up pass re-reads only what a late commit could have hidden from the previous query:
+  // records stamped within `overlap` before that query ran. If the position is older than that,
+  // it simply continues after the position (nothing is read twice).
+  const lateFrom = Math.max(0, (c.queriedAt ?? c.ts) - overlap);
+  const from = c.caughtUp && lateFrom <= c.ts ? { ts: lateFrom, id: '' } : { ts: c.ts, id: c.id };
 
   const { records: rows } = await queryAll(deps.clients, tenant, pollQuery(fieldsToSelect(deps.mapping, o.objectType), o.objectType, from, size), { maxRows: size, signal });
   const caughtUp = rows.length < size;
@@ -68,8 +72,9 @@ export async function pollPage(deps: RecordDeps, tenant: string, objectType: str
     ts: position.ts,
     id: position.id,
     caughtUp,
-    recent: recentAfter(c.recent, rows, position.ts - overlap, from.ts),
+    recent: recentAfter(c.recent, rows, Math.min(position.ts, now) - overlap, from.ts),
     deletedUntil,
+    queriedAt: now,
   };
   if (converted.length) log.info('converted leads leave the Lead poll; their contacts are scored instead', { tenant, leads: converted.length, phase: c.phase });
   return { records, deleted: [...new Set(deleted)], cursor: toPollCursor(next), done: caughtUp };
