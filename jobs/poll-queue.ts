@@ -21,10 +21,9 @@ const log = childLogger('poll');
 const JOB_BUDGET_MS = 120_000;
 const LOCK_MS = 60_000;
 
-/** Starts polling a tenant's object type now and then every `everyMs`. */
+/** Starts polling a tenant's object type now and then every `everyMs` (a job scheduler's first run is immediate). */
 export async function schedulePolling(queue: Queue, data: PollJobData, everyMs: number): Promise<void> {
   await queue.upsertJobScheduler(jobKey('poll', data.tenant, data.objectType), { every: everyMs }, { name: 'poll', data });
-  await pollNow(queue, data);
 }
 
 /** One poll run right away (deduplicated while one is waiting). */
