@@ -1,3 +1,4 @@
+import net from 'node:net';
 import nock from 'nock';
 import { CrmError } from '../../src/errors/crm-error';
 import { hubspotHarness, TEST_ENV, type Harness } from '../../test/fixtures/hubspot/harness';
@@ -210,11 +211,20 @@ describe('other errors become CrmErrors for the job layer, without retries here'
   });
 
   it('a network failure is retryable UNAVAILABLE', async () => {
-    // (nock needs an Error instance here: node-fetch never settles on a plain object)
-    nock(API).get(CONTACT_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    const err = (await getContact(clients()).catch((e: unknown) => e)) as CrmError;
-    expect(err).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
-    expect(err.message).toContain('ECONNRESET');
+    // a real server that drops every connection (nock's replyWithError is unreliable with node-fetch)
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const ctx = { ...h.ctx, env: { ...h.ctx.env, HUBSPOT_API_BASE_URL: `http://127.0.0.1:${port}` } };
+      const err = (await getContact(new HubSpotClients(ctx, resolveOptions({}))).catch((e: unknown) => e)) as CrmError;
+      expect(err).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      expect(err.message).toMatch(/socket hang up|ECONNRESET/);
+    } finally {
+      nock.disableNetConnect();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a call with no answer fails after requestTimeoutMs', async () => {
