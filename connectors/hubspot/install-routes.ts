@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { installPage, readOAuthCallback } from '../../src/http/install-page';
 import { CrmError } from '../../src/errors/crm-error';
 import { childLogger } from '../../src/logging/logger';
 import type { ServiceContext } from '../../src/pipeline/context';
@@ -20,7 +21,7 @@ export function installRouter(ctx: ServiceContext, setupTenant: (tenant: string)
 
   router.get('/install/hubspot', async (_req: Request, res: Response) => {
     if (!ctx.env.HUBSPOT_CLIENT_ID || !ctx.env.HUBSPOT_CLIENT_SECRET) {
-      page(res, 503, 'HubSpot is not configured', 'Set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET (the public app’s credentials) and restart the connector.');
+      installPage(res, 503, 'HubSpot is not configured', 'Set HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET (the public app’s credentials) and restart the connector.');
       return;
     }
     try {
@@ -28,34 +29,20 @@ export function installRouter(ctx: ServiceContext, setupTenant: (tenant: string)
       res.redirect(302, authorizeUrl(ctx.env, state));
     } catch (err) {
       log.error('could not start a HubSpot install', { error: err instanceof Error ? err.name : typeof err });
-      page(res, 503, 'Cannot start the install now', 'The connector cannot reach its store. Try again in a minute.');
+      installPage(res, 503, 'Cannot start the install now', 'The connector cannot reach its store. Try again in a minute.');
     }
   });
 
   router.get('/oauth/hubspot/callback', async (req: Request, res: Response) => {
-    const q = req.query as Record<string, unknown>;
-    let stateOk: boolean;
-    try {
-      stateOk = await consumeOAuthState(ctx.redis, ctx.prefix, q.state);
-    } catch {
-      page(res, 503, 'Cannot finish the install now', 'The connector cannot reach its store. Start the install again in a minute.');
-      return;
-    }
-    if (!stateOk) {
-      page(res, 400, 'This install link is not valid any more', 'It is missing its state, has expired (links last 10 minutes) or was already used. Start again at /install/hubspot.', '/install/hubspot');
-      return;
-    }
-    if (typeof q.error === 'string') {
-      page(res, 400, 'The install was cancelled', `HubSpot said: ${typeof q.error_description === 'string' ? q.error_description : q.error}. Start again at /install/hubspot.`, '/install/hubspot');
-      return;
-    }
-    if (typeof q.code !== 'string' || q.code === '') {
-      page(res, 400, 'HubSpot sent no authorization code', 'Start again at /install/hubspot.', '/install/hubspot');
-      return;
-    }
+    const callback = await readOAuthCallback(req, res, {
+      crmLabel: 'HubSpot',
+      installPath: '/install/hubspot',
+      consumeState: (state) => consumeOAuthState(ctx.redis, ctx.prefix, state),
+    });
+    if (!callback) return;
     let portalId: number;
     try {
-      const tokens = await exchangeCode(ctx.env, q.code, ctx.clock);
+      const tokens = await exchangeCode(ctx.env, callback.code, ctx.clock);
       const info = await fetchAccessTokenInfo(ctx.env, tokens.accessToken);
       portalId = info.hub_id;
       await installPortal(
@@ -67,26 +54,13 @@ export function installRouter(ctx: ServiceContext, setupTenant: (tenant: string)
       // CrmError messages never hold a token; other errors are logged by their kind only
       const reason = err instanceof CrmError ? err.message : 'an unexpected error';
       log.error('HubSpot install failed', { reason, code: err instanceof CrmError ? err.code : err instanceof Error ? err.name : typeof err });
-      page(res, 502, 'The install did not complete', `${reason}. Start again at /install/hubspot.`, '/install/hubspot');
+      installPage(res, 502, 'The install did not complete', `${reason}. Start again at /install/hubspot.`, '/install/hubspot');
       return;
     }
-    page(res, 200, `Installed in portal ${portalId}`, `The lead score properties are in place (group “Lead scoring” on contacts) and the first full sync has started. Scores appear on contacts as they are scored.`);
+    installPage(res, 200, `Installed in portal ${portalId}`, `The lead score properties are in place (group “Lead scoring” on contacts) and the first full sync has started. Scores appear on contacts as they are scored.`);
   });
 
   return router;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
-function page(res: Response, status: number, title: string, text: string, link?: string): void {
-  const more = link ? `<p><a href="${escapeHtml(link)}">Install again</a></p>` : '';
-  res
-    .status(status)
-    .type('html')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-        `<body style="font-family:system-ui,sans-serif;max-width:40em;margin:3em auto"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${more}</body></html>`,
-    );
-}
