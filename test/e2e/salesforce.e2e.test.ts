@@ -411,7 +411,8 @@ it('a conversion: the Lead stops being scored and the new Contact gets scored', 
   expect(org.get('Contact', contactId)!.Lead_Score__c ?? null).toBeNull();
   await until('the contact to be scored', () => org.get('Contact', contactId)!.Lead_Score__c != null, 5_000);
   await until('the lead to be forgotten', async () => (await service.deps.scores.get(tenant, 'Lead', lead)) === undefined, 5_000);
-  expect(await service.deps.scores.get(tenant, 'Contact', contactId)).toBeDefined();
+  // the score store is updated right after the CRM write: wait for it rather than race it
+  await until('the contact score to be stored', async () => (await service.deps.scores.get(tenant, 'Contact', contactId)) !== undefined, 5_000);
   expect(org.get('Contact', contactId)!.Lead_Score_Model__c).toBe(config.model.id);
 
   // later changes to the converted lead are not scored (Salesforce would refuse the write anyway)
