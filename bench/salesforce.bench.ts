@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/load-config';
 import { activate } from '../src/runtime/active-config';
-import { makeOrgId, startSalesforceSandbox, type OrgStats, type SalesforceOrg, type SalesforceSandbox } from '../test/sandbox/salesforce';
+import { makeOrgId, startSalesforceSandbox, type OrgStats, type SalesforceOrg, type SalesforceSandbox } from '../sandbox/salesforce';
 import { fmtInt } from './engine/measure';
 import type { JobRecord } from './hubspot/service-process';
 import { eventCost, floorFor, type EventCost, type Floor } from './salesforce/floor';

@@ -4,7 +4,7 @@
  * their own budget), with the request log drained every 100 ms into a compact timeline (time,
  * portal, route, status, records) and, for batch updates, which contacts each one wrote and when.
  */
-import { startHubSpotSandbox, type HubSpotSandbox, type LoggedRequest } from '../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox, type LoggedRequest } from '../../sandbox/hubspot';
 
 /** HubSpot's public (OAuth) app limits. The final figures use exactly these. */
 export const HUBSPOT_PUBLIC_APP_LIMITS = { perTenSeconds: 110, windowMs: 10_000, searchPerSecond: 5, searchWindowMs: 1_000 } as const;

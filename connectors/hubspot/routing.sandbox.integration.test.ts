@@ -16,7 +16,7 @@ import type { RoutingDeps } from '../../src/routing/routing-deps';
 import { SlaStore } from '../../src/routing/sla-store';
 import { compileModel } from '../../src/scoring/compile-model';
 import { hubspotHarness, shippedHubSpotMapping, TEST_ENV, type Harness } from '../../test/fixtures/hubspot/harness';
-import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../sandbox/hubspot';
 import { createHubSpotConnector, type HubSpotConnector } from './index';
 
 const APP = { clientId: TEST_ENV.HUBSPOT_CLIENT_ID, clientSecret: TEST_ENV.HUBSPOT_CLIENT_SECRET, appId: 424242 };

@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import request from 'supertest';
-import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../sandbox/hubspot';
 import { hubspotHarness, TEST_ENV, type Harness } from '../../test/fixtures/hubspot/harness';
 import type { CrmRecord, PollCursor, PollPage, ScoreWrite } from '../types';
 import { createHubSpotConnector, type HubSpotConnector, type HubSpotConnectorOptions } from './index';

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { startHubSpotSandbox, type HubSpotSandbox } from '../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandbox/hubspot';
 import { hubspotHarness, TEST_ENV, type Harness } from '../../test/fixtures/hubspot/harness';
 import { createHubSpotConnector, type HubSpotConnector } from './index';
 

@@ -17,7 +17,7 @@ import type { RoutingDeps } from '../../src/routing/routing-deps';
 import { SlaStore } from '../../src/routing/sla-store';
 import { compileModel } from '../../src/scoring/compile-model';
 import { salesforceHarness, SF_ENV, type SalesforceHarness } from '../../test/fixtures/salesforce/harness';
-import { makeOrgId, startSalesforceSandbox, type SalesforceOrg, type SalesforceSandbox } from '../../test/sandbox/salesforce';
+import { makeOrgId, startSalesforceSandbox, type SalesforceOrg, type SalesforceSandbox } from '../../sandbox/salesforce';
 import { createSalesforceConnector, type SalesforceConnector } from './index';
 
 const T0 = Date.parse('2026-11-23T09:00:00Z');

@@ -1,5 +1,5 @@
 /**
- * The Salesforce connector against the local Salesforce sandbox (test/sandbox/salesforce), which the
+ * The Salesforce connector against the local Salesforce sandbox (sandbox/salesforce), which the
  * real jsforce talks to over HTTP: install with PKCE through the routes, fields and FLS created and
  * verified, backfill and polls, conversion, deletion, the assignment-rule trap, the API budget,
  * token rotation and Outbound Messages.
@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { salesforceHarness, SF_ENV, type SalesforceHarness } from '../../test/fixtures/salesforce/harness';
-import { makeOrgId, startSalesforceSandbox, type SalesforceOrg, type SalesforceSandbox } from '../../test/sandbox/salesforce';
+import { makeOrgId, startSalesforceSandbox, type SalesforceOrg, type SalesforceSandbox } from '../../sandbox/salesforce';
 import type { CrmRecord, PollCursor, ScoreWrite } from '../types';
 import { createSalesforceConnector, type SalesforceConnector } from './index';
 import type { SalesforceConnectorOptions } from './options';

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import nock from 'nock';
-import { startHubSpotSandbox, type HubSpotSandbox } from '../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandbox/hubspot';
 import { testRedis } from '../../test/helpers/redis';
 import { SHIPPED_CONFIG_DIR } from '../config/testing-fixtures';
 import { TokenCipher } from '../crypto/token-cipher';

@@ -17,7 +17,7 @@ import { outputValuesOf } from '../../src/pipeline/output-values';
 import { activate } from '../../src/runtime/active-config';
 import { buildService, type Service } from '../../src/runtime/build-service';
 import { scoreLead } from '../../src/scoring/score-lead';
-import { startHubSpotSandbox, type HubSpotSandbox, type LoggedRequest, type Portal } from '../sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox, type LoggedRequest, type Portal } from '../../sandbox/hubspot';
 import { testRedis } from '../helpers/redis';
 import { RedisProxy } from './redis-proxy';
 

@@ -23,7 +23,7 @@ import { activate } from '../../src/runtime/active-config';
 import { buildService, type Role, type Service } from '../../src/runtime/build-service';
 import { scoreLead } from '../../src/scoring/score-lead';
 import { testRedis } from '../helpers/redis';
-import { makeOrgId, s256, startSalesforceSandbox, type LoggedRequest, type SalesforceOrg, type SalesforceSandbox } from '../sandbox/salesforce';
+import { makeOrgId, s256, startSalesforceSandbox, type LoggedRequest, type SalesforceOrg, type SalesforceSandbox } from '../../sandbox/salesforce';
 import { childQuery, OUTPUT_FIELDS } from './salesforce/oracle';
 
 const APP = { clientId: 'e2e-sf-consumer-key', clientSecret: 'e2e-sf-consumer-secret' };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../../test/sandbox/hubspot';
-import type { CrmRecord } from '../../../test/sandbox/hubspot';
+import { startHubSpotSandbox, type HubSpotSandbox, type Portal } from '../../../sandbox/hubspot';
+import type { CrmRecord } from '../../../sandbox/hubspot';
 import type { DemoChange, DemoCrm, DemoCrmStartOptions, DemoLead, DemoOwners, DemoSlaTask } from './types';
 
 /** The demo portal's id. */
@@ -9,7 +9,7 @@ const APP_ID = 424_242;
 const DAY = 86_400_000;
 
 /**
- * HubSpot in the demo: the local HubSpot sandbox (test/sandbox/hubspot, which the real
+ * HubSpot in the demo: the local HubSpot sandbox (sandbox/hubspot, which the real
  * `@hubspot/api-client` drives), one portal with sample companies and contacts, a public app whose
  * credentials the connector gets, and signed webhooks for every change in the portal, the
  * connector's own score writes included (which it must ignore).

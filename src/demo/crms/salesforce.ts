@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { makeOrgId, startSalesforceSandbox, type ApiRecord, type SalesforceOrg, type SalesforceSandbox } from '../../../test/sandbox/salesforce';
+import { makeOrgId, startSalesforceSandbox, type ApiRecord, type SalesforceOrg, type SalesforceSandbox } from '../../../sandbox/salesforce';
 import { SLA_SUBJECT } from './hubspot';
 import type { DemoChange, DemoCrm, DemoCrmStartOptions, DemoLead, DemoOwners, DemoSlaTask } from './types';
 
@@ -9,7 +9,7 @@ const CONTACTS = 5;
 const SENIOR_TITLE = /\b(vp|vice|director|head|chief|ceo|cto|cfo|founder|president|owner)\b/i;
 
 /**
- * Salesforce in the demo: the local Salesforce sandbox (test/sandbox/salesforce, which the real
+ * Salesforce in the demo: the local Salesforce sandbox (sandbox/salesforce, which the real
  * jsforce drives), one org with sample Leads and a few Contacts with Accounts, a connected app whose
  * credentials the connector gets, the real PKCE install, and an Outbound Message for the live change.
  */
