@@ -43,7 +43,7 @@ export class HubSpotClients {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: ResolvedOptions,
-    readonly tokens: TokenManager = new TokenManager(ctx.installations, ctx.redis, (t) => refreshTokens(ctx.env, t, undefined, ctx.clock), {
+    readonly tokens: TokenManager = new TokenManager(ctx.installations, ctx.redis, async (t) => ({ tokens: await refreshTokens(ctx.env, t, undefined, ctx.clock) }), {
       prefix: ctx.prefix,
       clock: ctx.clock,
     }),

@@ -2,8 +2,8 @@ import nock from 'nock';
 import { CrmError } from '../../src/errors/crm-error';
 import { hubspotHarness, TEST_ENV, type Harness } from '../../test/fixtures/hubspot/harness';
 import { HubSpotClients } from './client';
-import { authorizeUrl, exchangeCode, fetchAccessTokenInfo, refreshTokens, TOKEN_PATH } from './oauth';
-import { consumeOAuthState, createOAuthState } from './oauth-state';
+import { consumeInstallState, createInstallState } from '../shared/oauth-state';
+import { authorizeUrl, exchangeCode, fetchAccessTokenInfo, INTROSPECT_PATH, refreshTokens, TOKEN_PATH } from './oauth';
 import { resolveOptions } from './options';
 
 const API = TEST_ENV.HUBSPOT_API_BASE_URL;
@@ -50,15 +50,17 @@ describe('install URL and state', () => {
   });
 
   it('issues a single-use state that lives 10 minutes', async () => {
-    const state = await createOAuthState(h.ctx.redis, h.ctx.prefix);
+    const { state, challenge } = await createInstallState(h.ctx.redis, h.ctx.prefix, 'hubspot');
+    expect(challenge).toBeUndefined();
     const ttl = await h.ctx.redis.ttl(`${h.ctx.prefix}oauth:hubspot:state:${state}`);
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
-    expect(await consumeOAuthState(h.ctx.redis, h.ctx.prefix, state)).toBe(true);
-    expect(await consumeOAuthState(h.ctx.redis, h.ctx.prefix, state)).toBe(false);
-    expect(await consumeOAuthState(h.ctx.redis, h.ctx.prefix, 'never-issued-state-value-xyz')).toBe(false);
-    expect(await consumeOAuthState(h.ctx.redis, h.ctx.prefix, undefined)).toBe(false);
-    expect(await consumeOAuthState(h.ctx.redis, h.ctx.prefix, ['a', 'b'])).toBe(false);
+    const consume = (s: unknown) => consumeInstallState(h.ctx.redis, h.ctx.prefix, 'hubspot', s);
+    expect(await consume(state)).toEqual({});
+    expect(await consume(state)).toBeUndefined();
+    expect(await consume('never-issued-state-value-xyz')).toBeUndefined();
+    expect(await consume(undefined)).toBeUndefined();
+    expect(await consume(['a', 'b'])).toBeUndefined();
   });
 });
 
@@ -121,9 +123,23 @@ describe('token endpoint (2026-03)', () => {
     await expect(exchangeCode(h.env, 'c')).rejects.toMatchObject({ code: 'UNKNOWN' });
   });
 
-  it('reads the portal id of a token from its metadata (hub_id)', async () => {
-    nock(API).get('/oauth/v1/access-tokens/at-1').reply(200, { token: 'at-1', hub_id: 62515, hub_domain: 'demo.hubspot.com', scopes: ['oauth'], app_id: 424242, token_type: 'access', expires_in: 1700, user_id: 1, user: 'a@b.c' });
-    await expect(fetchAccessTokenInfo(h.env, 'at-1')).resolves.toMatchObject({ hub_id: 62515, hub_domain: 'demo.hubspot.com' });
+  it('reads the portal id of a token through the 2026-03 introspection endpoint, the token in the form body, never in a URL', async () => {
+    let form: Record<string, string> = {};
+    nock(API)
+      .post(INTROSPECT_PATH)
+      .reply(function (_uri, body) {
+        expect(this.req.headers['content-type']).toBe('application/x-www-form-urlencoded');
+        form = Object.fromEntries(new URLSearchParams(String(body)));
+        return [200, { active: true, token_use: 'access_token', token: 'at-1', hub_id: 62515, hub_domain: 'demo.hubspot.com', scopes: ['oauth'], app_id: 424242, client_id: 'test-client-id', expires_in: 1700, user_id: 1, token_type: 'bearer', is_private_distribution: false }];
+      });
+    // the sunsetting v1 metadata route (GET /oauth/v1/access-tokens/{token}) is not mocked: a call to it fails the test
+    await expect(fetchAccessTokenInfo(h.env, 'at-1')).resolves.toEqual({ hub_id: 62515, hub_domain: 'demo.hubspot.com', scopes: ['oauth'], app_id: 424242 });
+    expect(form).toEqual({ client_id: 'test-client-id', client_secret: 'test-client-secret', token: 'at-1', token_type_hint: 'access_token' });
+  });
+
+  it('refuses a token HubSpot says is not active', async () => {
+    nock(API).post(INTROSPECT_PATH).reply(200, { active: false });
+    await expect(fetchAccessTokenInfo(h.env, 'at-x')).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('not active') });
   });
 });
 

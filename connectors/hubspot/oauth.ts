@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Env } from '../../src/env';
 import { CrmError } from '../../src/errors/crm-error';
 import type { TokenSet } from '../../src/store/installation-store';
+import { requestToken, type TokenEndpoint } from '../shared/token-request';
 import { httpErrorOf, type HubSpotHttpError } from './hubspot-http-error';
 import { hubspotMetrics } from './metrics';
 import { describeHttp, toCrmError } from './to-crm-error';
@@ -21,8 +22,6 @@ export const HUBSPOT_OPTIONAL_SCOPES = ['crm.objects.companies.read'] as const;
 
 /** The token endpoint of HubSpot's 2026-03 OAuth API: every parameter in the form body, RFC 6749 errors. */
 export const TOKEN_PATH = '/oauth/2026-03/token';
-
-const TIMEOUT_MS = 15_000;
 
 /** Where HubSpot sends the installing user back. Must match the app's redirect URL exactly. */
 export function redirectUri(env: Env): string {
@@ -51,7 +50,8 @@ function requireSetting(value: string | undefined, name: string): string {
 
 /**
  * The token response. The 2026-03 endpoint answers in RFC 6749 form (`access_token`, `refresh_token`,
- * `expires_in`, `token_type`); camelCase names (seen in some of HubSpot's reference pages) are read too.
+ * `expires_in`, `token_type`); camelCase names (seen in some of
+ * HubSpot's reference pages) are read too.
  */
 const tokenResponse = z.preprocess(
   (v) => {
@@ -66,21 +66,33 @@ const tokenResponse = z.preprocess(
   }),
 );
 
+function endpoint(env: Env, path: string): TokenEndpoint<HubSpotHttpError> {
+  return {
+    crm: 'hubspot',
+    label: 'HubSpot',
+    url: `${env.HUBSPOT_API_BASE_URL}${path}`,
+    httpErrorOf,
+    oauthError: (http) => ({ code: http.body.error, description: http.body.error_description }),
+    describe: describeHttp,
+    toCrmError,
+    clientSettings: 'HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET',
+    reinstall: 'the portal must install the app again',
+    documented: 'what the 2026-03 API documents',
+  };
+}
+
+function client(env: Env): { client_id: string; client_secret: string } {
+  return { client_id: requireSetting(env.HUBSPOT_CLIENT_ID, 'HUBSPOT_CLIENT_ID'), client_secret: requireSetting(env.HUBSPOT_CLIENT_SECRET, 'HUBSPOT_CLIENT_SECRET') };
+}
+
+async function tokenRequest(env: Env, form: Record<string, string>, what: string, tenant: string | undefined, clock: () => number): Promise<TokenSet> {
+  const body = await requestToken(endpoint(env, TOKEN_PATH), form, tokenResponse, what, tenant);
+  return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: clock() + body.expires_in * 1000 };
+}
+
 /** Exchanges the authorization code of the callback for tokens. */
 export async function exchangeCode(env: Env, code: string, clock: () => number = Date.now): Promise<TokenSet> {
-  return tokenRequest(
-    env,
-    {
-      grant_type: 'authorization_code',
-      client_id: requireSetting(env.HUBSPOT_CLIENT_ID, 'HUBSPOT_CLIENT_ID'),
-      client_secret: requireSetting(env.HUBSPOT_CLIENT_SECRET, 'HUBSPOT_CLIENT_SECRET'),
-      redirect_uri: redirectUri(env),
-      code,
-    },
-    'the authorization code exchange',
-    undefined,
-    clock,
-  );
+  return tokenRequest(env, { grant_type: 'authorization_code', ...client(env), redirect_uri: redirectUri(env), code }, 'the authorization code exchange', undefined, clock);
 }
 
 /**
@@ -92,13 +104,7 @@ export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string,
   try {
     const fresh = await tokenRequest(
       env,
-      {
-        grant_type: 'refresh_token',
-        client_id: requireSetting(env.HUBSPOT_CLIENT_ID, 'HUBSPOT_CLIENT_ID'),
-        client_secret: requireSetting(env.HUBSPOT_CLIENT_SECRET, 'HUBSPOT_CLIENT_SECRET'),
-        redirect_uri: redirectUri(env),
-        refresh_token: tokens.refreshToken,
-      },
+      { grant_type: 'refresh_token', ...client(env), redirect_uri: redirectUri(env), refresh_token: tokens.refreshToken },
       'the token refresh',
       tenant,
       clock,
@@ -111,67 +117,33 @@ export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string,
   }
 }
 
-async function tokenRequest(env: Env, form: Record<string, string>, what: string, tenant: string | undefined, clock: () => number): Promise<TokenSet> {
-  let res: Response;
-  try {
-    res = await fetch(`${env.HUBSPOT_API_BASE_URL}${TOKEN_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw toCrmError(err, tenant, what);
-  }
-  if (!res.ok) throw tokenError(await httpErrorOf(res), what, tenant, form.grant_type === 'refresh_token');
-  const parsed = tokenResponse.safeParse(await res.json().catch(() => undefined));
-  if (!parsed.success) {
-    throw new CrmError(`${what}: HubSpot's token response is not what the 2026-03 API documents (${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')})`, 'UNKNOWN', false, { crm: 'hubspot', tenant });
-  }
-  return { accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token, expiresAt: clock() + parsed.data.expires_in * 1000 };
-}
+/** The introspection endpoint of the 2026-03 OAuth API (RFC 7662): validity and metadata of a token. */
+export const INTROSPECT_PATH = '/oauth/2026-03/token/introspect';
 
-/** RFC 6749 errors: `invalid_grant` on a refresh means the portal took its consent back. */
-function tokenError(http: HubSpotHttpError, what: string, tenant: string | undefined, isRefresh: boolean): CrmError {
-  const details = { crm: 'hubspot', tenant, status: http.status };
-  const code = http.body.error;
-  if (code === 'invalid_grant') {
-    return isRefresh
-      ? new CrmError(`${what} was refused (invalid_grant: ${http.body.error_description ?? 'refresh token invalid, expired or revoked'}); the portal must install the app again`, 'AUTH_REVOKED', false, details, { cause: http })
-      : new CrmError(`${what} was refused (invalid_grant: ${http.body.error_description ?? 'the code is invalid or expired'}); start the install again`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  if (code === 'invalid_client' || code === 'unauthorized_client') {
-    return new CrmError(`${what} was refused (${code}): check HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  if (http.status >= 400 && http.status < 500 && http.status !== 408 && http.status !== 429) {
-    return new CrmError(`${what} failed: ${describeHttp(http)}`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  return toCrmError(http, tenant, what);
-}
+/** What HubSpot says about an access token: whether it is active, which portal installed the app, with which scopes. */
+const introspection = z.union([
+  z.object({
+    active: z.literal(true),
+    hub_id: z.coerce.number().int().positive(),
+    hub_domain: z.string().optional(),
+    app_id: z.number().optional(),
+    scopes: z.array(z.string()).optional(),
+    token_use: z.string().optional(),
+  }),
+  z.object({ active: z.literal(false) }),
+]);
+export type AccessTokenInfo = { hub_id: number; hub_domain?: string; app_id?: number; scopes?: string[] };
 
-/** What HubSpot says about an access token: which portal installed the app, with which scopes. */
-const accessTokenInfo = z.object({
-  hub_id: z.number().int().positive(),
-  hub_domain: z.string().optional(),
-  app_id: z.number().optional(),
-  scopes: z.array(z.string()).optional(),
-});
-export type AccessTokenInfo = z.infer<typeof accessTokenInfo>;
-
-/** Reads the portal id of an OAuth access token (`GET /oauth/v1/access-tokens/{token}` → `hub_id`). */
+/**
+ * Reads the portal id and scopes of an OAuth access token through the 2026-03 introspection
+ * endpoint (`POST /oauth/2026-03/token/introspect`, client credentials and the token in the form
+ * body: the token never appears in a URL). The v1 metadata route (`GET /oauth/v1/access-tokens/{token}`)
+ * goes away with the v1 OAuth API.
+ */
 export async function fetchAccessTokenInfo(env: Env, accessToken: string): Promise<AccessTokenInfo> {
   const what = 'reading the portal of the new token';
-  let res: Response;
-  try {
-    res = await fetch(`${env.HUBSPOT_API_BASE_URL}/oauth/v1/access-tokens/${encodeURIComponent(accessToken)}`, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw toCrmError(err, undefined, what);
-  }
-  if (!res.ok) throw toCrmError(await httpErrorOf(res), undefined, what);
-  const parsed = accessTokenInfo.safeParse(await res.json().catch(() => undefined));
-  if (!parsed.success) throw new CrmError(`${what}: the answer has no hub_id`, 'UNKNOWN', false, { crm: 'hubspot' });
-  return parsed.data;
+  const info = await requestToken(endpoint(env, INTROSPECT_PATH), { ...client(env), token: accessToken, token_type_hint: 'access_token' }, introspection, what, undefined);
+  if (!info.active) throw new CrmError(`${what}: HubSpot says the token it has just issued is not active; start the install again`, 'INVALID_REQUEST', false, { crm: 'hubspot' });
+  const { active: _active, token_use: _use, ...rest } = info;
+  return rest;
 }

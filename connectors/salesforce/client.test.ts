@@ -141,6 +141,42 @@ describe('tokens', () => {
     expect(await h.installations.getTokens(tenant)).toEqual({ accessToken: 'at-2', refreshToken: 'rt-2' });
   });
 
+  it('refreshes at the org’s own login host (kept at install), not at SALESFORCE_LOGIN_URL: a sandbox org shares the deployment', async () => {
+    const sandboxOrg = await h.install({ accessToken: 'sb-1', refreshToken: 'sb-rt-1' }, { orgId: '00D5g000009SANDAAA', meta: { loginUrl: 'https://test.salesforce.com' } });
+    nock(INSTANCE_URL).get(`${API}/sobjects/Lead/00Q5g00000ABCdeEAH`).reply(401, INVALID_SESSION).get(`${API}/sobjects/Lead/00Q5g00000ABCdeEAH`).matchHeader('authorization', 'Bearer sb-2').reply(200, LEAD);
+    const sandboxToken = nock('https://test.salesforce.com')
+      .post(TOKEN_PATH, (body: Record<string, string>) => body.refresh_token === 'sb-rt-1')
+      .reply(200, { access_token: 'sb-2', refresh_token: 'sb-rt-2', instance_url: INSTANCE_URL, id: `https://test.salesforce.com/id/00D5g000009SANDAAA/0055g00000XYZabAAH` });
+    // SALESFORCE_LOGIN_URL is not mocked: a refresh sent there fails the test
+    await clients().request(sandboxOrg, 'query', { method: 'GET', url: '/sobjects/Lead/00Q5g00000ABCdeEAH' });
+    expect(sandboxToken.isDone()).toBe(true);
+    expect(await h.installations.getTokens(sandboxOrg)).toEqual({ accessToken: 'sb-2', refreshToken: 'sb-rt-2' });
+  });
+
+  it('stores a rotated refresh token and a new instance URL in one write, retried while Redis refuses it', async () => {
+    nock(INSTANCE_URL).get(`${API}/sobjects/Lead/00Q5g00000ABCdeEAH`).reply(401, INVALID_SESSION);
+    nock(SF_ENV.SALESFORCE_LOGIN_URL).post(TOKEN_PATH).reply(200, { access_token: 'at-2', refresh_token: 'rt-2', instance_url: 'https://acme2.my.salesforce.test', id: `${SF_ENV.SALESFORCE_LOGIN_URL}/id/${ORG_ID}/0055g00000XYZabAAH` });
+    nock('https://acme2.my.salesforce.test').get(`${API}/sobjects/Lead/00Q5g00000ABCdeEAH`).reply(200, LEAD);
+    const hset = h.ctx.redis.hset.bind(h.ctx.redis);
+    let refused = 0;
+    const writes: unknown[][] = [];
+    const spy = jest.spyOn(h.ctx.redis, 'hset').mockImplementation(((...args: unknown[]) => {
+      writes.push(args);
+      if (refused++ < 2) return Promise.reject(new Error('Connection is closed.'));
+      return (hset as (...a: unknown[]) => Promise<number>)(...args);
+    }) as never);
+    try {
+      await getLead(clients());
+    } finally {
+      spy.mockRestore();
+    }
+    // every write carried both the sealed tokens and the new instance URL
+    expect(writes.length).toBe(3);
+    for (const w of writes) expect(Object.keys(w[1] as object).sort()).toEqual(['meta', 'tokens']);
+    expect(await h.installations.getTokens(tenant)).toEqual({ accessToken: 'at-2', refreshToken: 'rt-2' });
+    expect((await h.installations.get(tenant))?.meta.instanceUrl).toBe('https://acme2.my.salesforce.test');
+  });
+
   it('follows the org to a new instance URL named by the refresh', async () => {
     nock(INSTANCE_URL).get(`${API}/sobjects/Lead/00Q5g00000ABCdeEAH`).reply(401, INVALID_SESSION);
     nock(SF_ENV.SALESFORCE_LOGIN_URL).post(TOKEN_PATH).reply(200, { access_token: 'at-2', instance_url: 'https://acme2.my.salesforce.test', id: `${SF_ENV.SALESFORCE_LOGIN_URL}/id/${ORG_ID}/0055g00000XYZabAAH` });

@@ -87,14 +87,14 @@ export class SalesforceClients {
         this.ctx.installations,
         this.ctx.redis,
         async (tokens) => {
-          const fresh = await refreshTokens(this.ctx.env, tokens, tenant);
+          // the org's own login host (kept at install): production and sandbox orgs share a deployment
           const inst = await this.ctx.installations.get(tenant);
-          if (inst && inst.meta.instanceUrl !== fresh.instanceUrl) {
-            log.info('the org moved to another instance', { tenant, instanceUrl: fresh.instanceUrl });
-            await this.ctx.installations.setMeta(tenant, { instanceUrl: fresh.instanceUrl });
-          }
+          const fresh = await refreshTokens(this.ctx.env, tokens, tenant, inst?.meta.loginUrl ?? this.ctx.env.SALESFORCE_LOGIN_URL);
+          const moved = inst !== undefined && inst.meta.instanceUrl !== fresh.instanceUrl;
+          if (moved) log.info('the org moved to another instance', { tenant, instanceUrl: fresh.instanceUrl });
           if (fresh.rotated) log.info('Salesforce rotated the refresh token; the new one is stored before use', { tenant });
-          return fresh.tokens;
+          // the new instance URL is stored in the same write as the tokens
+          return { tokens: fresh.tokens, ...(moved ? { meta: { instanceUrl: fresh.instanceUrl } } : {}) };
         },
         { prefix: this.ctx.prefix, clock: this.ctx.clock },
       );

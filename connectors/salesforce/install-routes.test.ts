@@ -62,7 +62,9 @@ describe('GET /install/salesforce', () => {
     expect(q.state).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(q.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // the verifier stays in Redis under the state, for 10 minutes, and only its challenge left the server
-    const verifier = await h.ctx.redis.get(`${h.ctx.prefix}oauth:salesforce:state:${q.state}`);
+    const kept = JSON.parse((await h.ctx.redis.get(`${h.ctx.prefix}oauth:salesforce:state:${q.state}`))!) as { verifier: string; loginUrl: string };
+    expect(kept.loginUrl).toBe(SF_ENV.SALESFORCE_LOGIN_URL);
+    const verifier = kept.verifier;
     expect(createHash('sha256').update(verifier!).digest('base64url')).toBe(q.code_challenge);
     expect(await h.ctx.redis.ttl(`${h.ctx.prefix}oauth:salesforce:state:${q.state}`)).toBeGreaterThan(590);
     expect(url.toString()).not.toContain(verifier!);
@@ -74,6 +76,26 @@ describe('GET /install/salesforce', () => {
     expect(res.headers.location).toMatch(/^https:\/\/test\.salesforce\.com\/services\/oauth2\/authorize\?/);
     await sandbox.cleanup();
   });
+
+  it.each([
+    ['sandbox', 'https://test.salesforce.com'],
+    ['production', 'https://login.salesforce.com'],
+    ['https://acme.my.salesforce.com', 'https://acme.my.salesforce.com'],
+    ['https://acme--uat.sandbox.my.salesforce.com', 'https://acme--uat.sandbox.my.salesforce.com'],
+  ])('?login=%s sends the admin to that login host, whatever SALESFORCE_LOGIN_URL says', async (login, host) => {
+    const res = await request(app).get('/install/salesforce').query({ login });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toMatch(new RegExp(`^${host.replace(/[.]/g, '\\.')}/services/oauth2/authorize\\?`));
+  });
+
+  it.each([['https://evil.example'], ['http://acme.my.salesforce.com'], ['https://acme.my.salesforce.com.evil.example'], ['https://login.salesforce.com/path'], ['not a url']])(
+    '?login=%s is refused with 400: the client secret only goes to Salesforce login hosts',
+    async (login) => {
+      const res = await request(app).get('/install/salesforce').query({ login });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('My Domain');
+    },
+  );
 
   it('answers 503 when the connected app is not configured', async () => {
     const bare = salesforceHarness({ SALESFORCE_CLIENT_ID: '', SALESFORCE_CLIENT_SECRET: '' });
@@ -113,6 +135,16 @@ describe('GET /oauth/salesforce/callback', () => {
     expect(again.status).toBe(400);
     // no token in the page
     expect(res.text).not.toContain('access');
+  });
+
+  it('a sandbox org installed with ?login=sandbox exchanges its code at test.salesforce.com and keeps that host for its refreshes', async () => {
+    const res0 = await request(app).get('/install/salesforce').query({ login: 'sandbox' });
+    const state = new URL(res0.headers.location as string).searchParams.get('state')!;
+    const token = nock('https://test.salesforce.com').post(TOKEN_PATH).reply(200, tokenResponse({ id: `https://test.salesforce.com/id/${ORG_18}/${USER}` }));
+    const res = await request(app).get('/oauth/salesforce/callback').query({ code: 'c', state });
+    expect(res.status).toBe(200);
+    expect(token.isDone()).toBe(true);
+    expect(await h.installations.get(`salesforce:${ORG_18}`)).toMatchObject({ meta: { loginUrl: 'https://test.salesforce.com' } });
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Env } from '../../src/env';
 import { CrmError } from '../../src/errors/crm-error';
 import type { TokenSet } from '../../src/store/installation-store';
+import { requestToken, type TokenEndpoint } from '../shared/token-request';
 import { salesforceMetrics } from './metrics';
 import { httpErrorOf, type SalesforceHttpError } from './salesforce-http-error';
 import { toId18 } from './tenant';
@@ -10,15 +11,40 @@ import { describeHttp, toCrmError } from './to-crm-error';
 /** `api` to call the REST API, `refresh_token` (alias `offline_access`) to get a refresh token. */
 export const SALESFORCE_SCOPES = ['api', 'refresh_token'] as const;
 
-const TIMEOUT_MS = 15_000;
-
 /** Where Salesforce sends the installing user back. Must match the connected app's callback URL exactly. */
 export function redirectUri(env: Env): string {
   return `${env.PUBLIC_URL}/oauth/salesforce/callback`;
 }
 
-function loginBase(env: Env): string {
-  return env.SALESFORCE_LOGIN_URL.replace(/\/+$/, '');
+/** A login URL without its trailing slashes. */
+function loginBase(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Salesforce's login hosts: production, sandboxes, and the orgs' My Domains. */
+const SALESFORCE_LOGIN_HOST = /^(login|test)\.salesforce\.com$|^[a-z0-9-]+(\.(sandbox|develop|scratch|demo|trailblaze))?\.my\.salesforce\.com$/i;
+
+/**
+ * The login URL an install link asks for (`?login=sandbox`, `?login=production`, or a My Domain
+ * like `?login=https://acme.my.salesforce.com`), so that production and sandbox orgs can install
+ * the same deployment. Only Salesforce's own login hosts (and `SALESFORCE_LOGIN_URL`) are accepted:
+ * the client secret is sent to this host. Without `login`: `SALESFORCE_LOGIN_URL`.
+ */
+export function chooseLoginUrl(env: Env, login: unknown): { url: string } | { problem: string } {
+  if (login === undefined || login === '') return { url: loginBase(env.SALESFORCE_LOGIN_URL) };
+  if (login === 'production') return { url: 'https://login.salesforce.com' };
+  if (login === 'sandbox') return { url: 'https://test.salesforce.com' };
+  const refuse = { problem: 'login must be "production", "sandbox" or the https address of your My Domain (https://<name>.my.salesforce.com)' };
+  if (typeof login !== 'string') return refuse;
+  let u: URL;
+  try {
+    u = new URL(login);
+  } catch {
+    return refuse;
+  }
+  const configured = new URL(env.SALESFORCE_LOGIN_URL);
+  const ok = (u.protocol === 'https:' && SALESFORCE_LOGIN_HOST.test(u.hostname)) || u.origin === configured.origin;
+  return ok && (u.pathname === '/' || u.pathname === '') ? { url: u.origin } : refuse;
 }
 
 function requireSetting(value: string | undefined, name: string): string {
@@ -30,7 +56,7 @@ function requireSetting(value: string | undefined, name: string): string {
  * The install link: `${SALESFORCE_LOGIN_URL}/services/oauth2/authorize` (production, test.salesforce.com
  * for sandboxes, or a My Domain) with the web server flow, PKCE (S256) and a single-use `state`.
  */
-export function authorizeUrl(env: Env, state: string, codeChallenge: string): string {
+export function authorizeUrl(env: Env, state: string, codeChallenge: string, loginUrl: string = env.SALESFORCE_LOGIN_URL): string {
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: requireSetting(env.SALESFORCE_CLIENT_ID, 'SALESFORCE_CLIENT_ID'),
@@ -40,7 +66,7 @@ export function authorizeUrl(env: Env, state: string, codeChallenge: string): st
     code_challenge: codeChallenge,
     code_challenge_method: 'S256',
   });
-  return `${loginBase(env)}/services/oauth2/authorize?${params.toString()}`;
+  return `${loginBase(loginUrl)}/services/oauth2/authorize?${params.toString()}`;
 }
 
 /**
@@ -67,6 +93,8 @@ export interface SalesforceGrant {
   orgId: string;
   /** 18-character id of the user the connector acts as. */
   userId: string;
+  /** The login host that issued the tokens: refreshes go there. */
+  loginUrl: string;
   scope?: string;
 }
 
@@ -82,9 +110,9 @@ export function parseIdentityUrl(url: string): { orgId: string; userId: string }
  * Done here with fetch rather than jsforce's OAuth2: once jsforce's OAuth2 has a verifier it sends it
  * with every later token call (refreshes too).
  */
-export async function exchangeCode(env: Env, code: string, codeVerifier: string): Promise<SalesforceGrant> {
+export async function exchangeCode(env: Env, code: string, codeVerifier: string, loginUrl: string = env.SALESFORCE_LOGIN_URL): Promise<SalesforceGrant> {
   const body = await tokenRequest(
-    env,
+    loginUrl,
     {
       grant_type: 'authorization_code',
       code,
@@ -106,6 +134,7 @@ export async function exchangeCode(env: Env, code: string, codeVerifier: string)
     identityUrl: body.id,
     orgId,
     userId,
+    loginUrl: loginBase(loginUrl),
     ...(body.scope ? { scope: body.scope } : {}),
   };
 }
@@ -115,12 +144,14 @@ export async function exchangeCode(env: Env, code: string, codeVerifier: string)
  * the old one must never be used again (reusing it revokes the whole family): the caller (the
  * TokenManager) persists the returned set before anyone uses it. A refusal for good
  * (`invalid_grant`: revoked, expired, or the user lost access) throws CrmError AUTH_REVOKED.
+ * The refresh goes to the login host that issued the tokens (`loginUrl`: the org's own, kept at
+ * install), not to `SALESFORCE_LOGIN_URL`, so production and sandbox orgs share a deployment.
  */
-export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string): Promise<{ tokens: TokenSet; instanceUrl: string; rotated: boolean }> {
+export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string, loginUrl: string = env.SALESFORCE_LOGIN_URL): Promise<{ tokens: TokenSet; instanceUrl: string; rotated: boolean }> {
   if (!tokens.refreshToken) throw new CrmError(`no refresh token for ${tenant ?? 'this installation'}`, 'AUTH_REVOKED', false, { crm: 'salesforce', tenant });
   try {
     const body = await tokenRequest(
-      env,
+      loginUrl,
       {
         grant_type: 'refresh_token',
         refresh_token: tokens.refreshToken,
@@ -143,39 +174,21 @@ export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string)
   }
 }
 
-async function tokenRequest(env: Env, form: Record<string, string>, what: string, tenant: string | undefined): Promise<z.infer<typeof tokenResponse>> {
-  let res: Response;
-  try {
-    res = await fetch(`${loginBase(env)}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw toCrmError(err, tenant, what);
-  }
-  if (!res.ok) throw tokenError(await httpErrorOf(res), what, tenant, form.grant_type === 'refresh_token');
-  const parsed = tokenResponse.safeParse(await res.json().catch(() => undefined));
-  if (!parsed.success) {
-    throw new CrmError(`${what}: Salesforce's token response lacks ${parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ')}`, 'UNKNOWN', false, { crm: 'salesforce', tenant });
-  }
-  return parsed.data;
+function tokenRequest(loginUrl: string, form: Record<string, string>, what: string, tenant: string | undefined): Promise<z.infer<typeof tokenResponse>> {
+  return requestToken(endpoint(loginUrl), form, tokenResponse, what, tenant);
 }
 
-/** OAuth errors: `invalid_grant` on a refresh means the org took its consent back (or the token family was revoked). */
-function tokenError(http: SalesforceHttpError, what: string, tenant: string | undefined, isRefresh: boolean): CrmError {
-  const details = { crm: 'salesforce', tenant, status: http.status };
-  if (http.errorCode === 'invalid_grant') {
-    return isRefresh
-      ? new CrmError(`${what} was refused (invalid_grant: ${http.detail}); the org must install the connector again`, 'AUTH_REVOKED', false, details, { cause: http })
-      : new CrmError(`${what} was refused (invalid_grant: ${http.detail}); start the install again`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  if (http.errorCode === 'invalid_client' || http.errorCode === 'invalid_client_id' || http.errorCode === 'unauthorized_client') {
-    return new CrmError(`${what} was refused (${http.errorCode}: ${http.detail}): check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  if (http.status >= 400 && http.status < 500 && http.status !== 408 && http.status !== 429) {
-    return new CrmError(`${what} failed: ${describeHttp(http)}`, 'INVALID_REQUEST', false, details, { cause: http });
-  }
-  return toCrmError(http, tenant, what);
+function endpoint(loginUrl: string): TokenEndpoint<SalesforceHttpError> {
+  return {
+    crm: 'salesforce',
+    label: 'Salesforce',
+    url: `${loginBase(loginUrl)}/services/oauth2/token`,
+    httpErrorOf,
+    oauthError: (http) => ({ code: http.errorCode, description: http.detail }),
+    describe: describeHttp,
+    toCrmError,
+    clientSettings: 'SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET',
+    reinstall: 'the org must install the connector again',
+    documented: 'what the OAuth 2.0 web server flow documents',
+  };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import nock from 'nock';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandbox/hubspot';
@@ -41,7 +42,9 @@ describe('lead-scorer connect hubspot --token', () => {
       });
   }
 
-  const io = () => captureIo({ NODE_ENV: 'test', CONFIG_DIR: SHIPPED_CONFIG_DIR, HUBSPOT_API_BASE_URL: sb.url, REDIS_URL: process.env.REDIS_URL });
+    const KEY = randomBytes(32);
+  const io = (env: Record<string, string | undefined> = {}) =>
+    captureIo({ NODE_ENV: 'test', CONFIG_DIR: SHIPPED_CONFIG_DIR, HUBSPOT_API_BASE_URL: sb.url, REDIS_URL: process.env.REDIS_URL, TOKEN_ENCRYPTION_KEY: KEY.toString('hex'), ...env });
 
   it('installs the portal of a private-app token: properties created, first sync queued, portal id printed, token never', async () => {
     const portal = sb.createPortal(PORTAL);
@@ -54,7 +57,7 @@ describe('lead-scorer connect hubspot --token', () => {
     expect(out.out()).not.toContain(token);
 
     // what a running worker will find in Redis
-    const installations = new InstallationStore(redis.redis, TokenCipher.fromKey(undefined, 'test'), redis.prefix);
+    const installations = new InstallationStore(redis.redis, TokenCipher.withKey(KEY), redis.prefix);
     expect(await installations.get(`hubspot:${PORTAL}`)).toMatchObject({ crm: 'hubspot', status: 'active', meta: { portalId: String(PORTAL), appKind: 'private' } });
     expect((await installations.getTokens(`hubspot:${PORTAL}`))?.accessToken).toBe(token);
     const poll = new Queue('poll', { connection: redis.redis, prefix: `${redis.prefix}bull` });
@@ -67,6 +70,17 @@ describe('lead-scorer connect hubspot --token', () => {
     // and in HubSpot
     expect(portal.properties.contacts.group('lead_scoring')).toBeDefined();
     expect(portal.properties.contacts.get('lead_score')?.groupName).toBe('lead_scoring');
+  });
+
+  it('without TOKEN_ENCRYPTION_KEY it refuses to store the token, saying what to set, and installs nothing', async () => {
+    sb.createPortal(PORTAL + 2);
+    const token = sb.createPrivateAppToken(PORTAL + 2);
+    accountInfo(token, PORTAL + 2);
+    const out = io({ NODE_ENV: 'development', TOKEN_ENCRYPTION_KEY: undefined });
+    expect(await runConnect(['hubspot', '--token', token], out, { prefix: redis.prefix })).toBe(1);
+    expect(out.err()).toContain('TOKEN_ENCRYPTION_KEY is not set');
+    expect(out.err()).not.toContain(token);
+    expect(await redis.redis.keys(`${redis.prefix}inst:*`)).toEqual([]);
   });
 
   it('a token HubSpot refuses: exit 1 with the reason, nothing installed', async () => {

@@ -66,6 +66,10 @@ export async function runConnect(args: string[], io: CliIo, options: ConnectOpti
     io.stderr.write(`lead-scorer connect: ${(err as Error).message}\n`);
     return EXIT.problems;
   }
+  if (!env.TOKEN_ENCRYPTION_KEY && env.NODE_ENV !== 'test') {
+    io.stderr.write('lead-scorer connect: TOKEN_ENCRYPTION_KEY is not set, so the token cannot be stored: use the key of the running connector (openssl rand -hex 32 makes one)\n');
+    return EXIT.problems;
+  }
   const dir = values.config ?? env.CONFIG_DIR;
   const check = await checkConfigDir(dir);
   if (!check.ok) {

@@ -99,7 +99,8 @@ export async function buildService(opts: ServiceOptions): Promise<Service> {
   }
 
   const shutdown = new AbortController();
-  const cipher = TokenCipher.fromKey(env.TOKEN_ENCRYPTION_KEY ? decodeKey(env.TOKEN_ENCRYPTION_KEY) : undefined, env.NODE_ENV);
+  const cipher = TokenCipher.fromKey(env.TOKEN_ENCRYPTION_KEY ? decodeKey(env.TOKEN_ENCRYPTION_KEY) : undefined, { nodeEnv: env.NODE_ENV });
+  if (cipher.source === 'none') log.warn('TOKEN_ENCRYPTION_KEY is not set: installs are refused until it is (openssl rand -hex 32)');
   const installations = new InstallationStore(redis, cipher, prefix);
   const pending = new PendingStore(redis, prefix);
   const scores = new ScoreStore(redis, prefix);

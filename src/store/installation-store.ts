@@ -47,7 +47,7 @@ export class InstallationStore {
         reason: inst.reason ?? '',
         installedAt: String(inst.installedAt),
         meta: JSON.stringify(inst.meta),
-        tokens: this.cipher.encrypt(JSON.stringify(tokens)),
+        tokens: this.cipher.encrypt(JSON.stringify(tokens), inst.tenant),
       })
       .sadd(`${this.prefix}installs`, inst.tenant)
       .exec();
@@ -74,11 +74,21 @@ export class InstallationStore {
 
   async getTokens(tenant: string): Promise<TokenSet | undefined> {
     const sealed = await this.redis.hget(this.key(tenant), 'tokens');
-    return sealed ? tokenSetSchema.parse(JSON.parse(this.cipher.decrypt(sealed))) : undefined;
+    return sealed ? tokenSetSchema.parse(JSON.parse(this.cipher.decrypt(sealed, tenant))) : undefined;
   }
 
-  async setTokens(tenant: string, tokens: TokenSet): Promise<void> {
-    await this.redis.hset(this.key(tenant), 'tokens', this.cipher.encrypt(JSON.stringify(tokens)));
+  /**
+   * Replaces a tenant's tokens, and with `meta` merges non-secret facts that came with them (a new
+   * instance URL), in ONE write: a rotated refresh token is never kept apart from what goes with it.
+   */
+  async setTokens(tenant: string, tokens: TokenSet, meta?: Record<string, string>): Promise<void> {
+    const sealed = this.cipher.encrypt(JSON.stringify(tokens), tenant);
+    if (!meta) {
+      await this.redis.hset(this.key(tenant), 'tokens', sealed);
+      return;
+    }
+    const current = await this.get(tenant);
+    await this.redis.hset(this.key(tenant), { tokens: sealed, meta: JSON.stringify({ ...current?.meta, ...meta }) });
   }
 
   async setMeta(tenant: string, meta: Record<string, string>): Promise<void> {
