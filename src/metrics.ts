@@ -24,6 +24,12 @@ export const metrics = {
     labelNames: ['crm', 'kind', 'status'],
     registers: [registry],
   }),
+  tokenRefreshes: new Counter({
+    name: 'lead_scorer_token_refreshes_total',
+    help: 'OAuth token refreshes by CRM and outcome (ok, rotated, revoked, failed)',
+    labelNames: ['crm', 'outcome'],
+    registers: [registry],
+  }),
   rateLimited: new Counter({ name: 'lead_scorer_crm_rate_limited_total', help: '429 answers from a CRM', labelNames: ['crm'], registers: [registry] }),
   scoreLatency: new Histogram({
     name: 'lead_scorer_change_to_write_seconds',

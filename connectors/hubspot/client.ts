@@ -14,6 +14,7 @@ import { refreshTokens } from './oauth';
 import type { ResolvedOptions } from './options';
 import { generalRule, limiterKey, pauseAfter429, searchRule, type AppKind, type CallKind } from './rate-limits';
 import { portalIdOf } from './tenant';
+import { markRevokedOnRefusal } from '../shared/mark-revoked';
 import { toCrmError } from './to-crm-error';
 
 const log = childLogger('hubspot');
@@ -117,19 +118,13 @@ export class HubSpotClients {
   }
 
   /** Runs a token operation; a refusal for good marks the installation `needs_reauth` before it is rethrown. */
-  private async markRevoked<T>(tenant: string, op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      if (err instanceof CrmError && err.code === 'AUTH_REVOKED') {
-        log.warn('HubSpot access revoked; the portal needs to install the app again', { tenant, reason: err.message });
-        await this.ctx.installations.setStatus(tenant, 'needs_reauth', err.message);
-        this.clients.delete(tenant);
-        throw err;
-      }
-      throw toCrmError(err, tenant, 'the token refresh');
-    }
+  private markRevoked<T>(tenant: string, op: () => Promise<T>): Promise<T> {
+    return markRevokedOnRefusal(
+      { installations: this.ctx.installations, tenant, crm: 'hubspot', whoReinstalls: 'the portal', forget: () => this.clients.delete(tenant), toCrmError },
+      op,
+    );
   }
+
 
   /** Sits out a pause a 429 set (in any process); a pause longer than `maxInlineWaitMs` fails the call instead. */
   private async waitOutPause(tenant: string, keys: string[], signal?: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CrmHttpError, headersOf, lowerCaseHeaders, textExcerpt } from '../shared/http-error';
 
 /** HubSpot's error body (`{status:"error", message, category, correlationId, …}`), the parts we read. */
 export const hubspotErrorBody = z
@@ -26,21 +27,13 @@ export type HubSpotErrorBody = z.infer<typeof hubspotErrorBody>;
  * non-JSON body (a gateway's HTML 502) into an error without a status, so every client reads error
  * answers through `errorMiddleware`, which throws this instead.
  */
-export class HubSpotHttpError extends Error {
+export class HubSpotHttpError extends CrmHttpError {
   override readonly name = 'HubSpotHttpError';
   readonly body: HubSpotErrorBody;
-  constructor(
-    readonly status: number,
-    readonly headers: Record<string, string>,
-    rawBody: string,
-  ) {
+  constructor(status: number, headers: Record<string, string>, rawBody: string) {
     const body = parseErrorBody(rawBody);
-    super(`HubSpot answered ${status}${body.category ? ` ${body.category}` : ''}: ${body.message ?? body.error_description ?? body.error ?? 'no message'}`);
+    super(status, headers, `HubSpot answered ${status}${body.category ? ` ${body.category}` : ''}: ${body.message ?? body.error_description ?? body.error ?? 'no message'}`);
     this.body = body;
-  }
-
-  header(name: string): string | undefined {
-    return this.headers[name.toLowerCase()];
   }
 }
 
@@ -51,8 +44,7 @@ function parseErrorBody(raw: string): HubSpotErrorBody {
   } catch {
     // not JSON: keep a short, single-line excerpt as the message
   }
-  const text = raw.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return { message: text ? text.slice(0, 200) : undefined };
+  return { message: textExcerpt(raw) };
 }
 
 /** The SDK's ApiException (`code`, `body`, `headers`), for an error that did not pass through the middleware. */
@@ -70,8 +62,7 @@ function isApiException(err: unknown): err is ApiExceptionLike {
 export function httpFailureOf(err: unknown): HubSpotHttpError | undefined {
   if (err instanceof HubSpotHttpError) return err;
   if (isApiException(err)) {
-    const headers = Object.fromEntries(Object.entries(err.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    return new HubSpotHttpError(err.code, headers, typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? {}));
+    return new HubSpotHttpError(err.code, lowerCaseHeaders(err.headers), typeof err.body === 'string' ? err.body : JSON.stringify(err.body ?? {}));
   }
   return undefined;
 }
@@ -95,16 +86,11 @@ export const errorMiddleware = {
     const rsp = context as SdkResponse;
     if (rsp.httpStatusCode < 400) return rsp;
     const text = await rsp.body.text().catch(() => '');
-    const headers = Object.fromEntries(Object.entries(rsp.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    throw new HubSpotHttpError(rsp.httpStatusCode, headers, text);
+    throw new HubSpotHttpError(rsp.httpStatusCode, lowerCaseHeaders(rsp.headers), text);
   },
 };
 
 /** Reads a fetch Response that is not ok into a HubSpotHttpError. */
 export async function httpErrorOf(res: Response): Promise<HubSpotHttpError> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    headers[k.toLowerCase()] = v;
-  });
-  return new HubSpotHttpError(res.status, headers, await res.text().catch(() => ''));
+  return new HubSpotHttpError(res.status, headersOf(res), await res.text().catch(() => ''));
 }

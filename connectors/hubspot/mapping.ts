@@ -1,3 +1,4 @@
+import { outputNamesOf } from '../shared/output-values';
 import type { AttributeMapping, OutputFields, OutputKey } from '../../src/config/mapping-schema';
 import type { ActiveConfig } from '../../src/pipeline/context';
 
@@ -23,8 +24,7 @@ export function hubspotMapping(config: ActiveConfig): HubSpotMapping {
   return mapping;
 }
 
-/** The output property names, in the contract's order. */
+/** The output names, in the contract's order. */
 export function outputNames(mapping: HubSpotMapping): Record<OutputKey, string> {
-  const o = mapping.output;
-  return { score: o.score, fit: o.fit, engagement: o.engagement, tier: o.tier, reasons: o.reasons, model: o.model, updatedAt: o.updatedAt };
+  return outputNamesOf(mapping.output);
 }

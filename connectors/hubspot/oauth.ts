@@ -4,7 +4,7 @@ import { CrmError } from '../../src/errors/crm-error';
 import type { TokenSet } from '../../src/store/installation-store';
 import { requestToken, type TokenEndpoint } from '../shared/token-request';
 import { httpErrorOf, type HubSpotHttpError } from './hubspot-http-error';
-import { hubspotMetrics } from './metrics';
+import { metrics } from '../../src/metrics';
 import { describeHttp, toCrmError } from './to-crm-error';
 
 /** The scopes the app asks for; every one is needed to read and score contacts and write the score back. */
@@ -109,10 +109,10 @@ export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string,
       tenant,
       clock,
     );
-    hubspotMetrics.tokenRefreshes.inc({ outcome: 'ok' });
+    metrics.tokenRefreshes.inc({ crm: 'hubspot', outcome: 'ok' });
     return fresh;
   } catch (err) {
-    hubspotMetrics.tokenRefreshes.inc({ outcome: err instanceof CrmError && err.code === 'AUTH_REVOKED' ? 'revoked' : 'failed' });
+    metrics.tokenRefreshes.inc({ crm: 'hubspot', outcome: err instanceof CrmError && err.code === 'AUTH_REVOKED' ? 'revoked' : 'failed' });
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CrmError } from '../../src/errors/crm-error';
-import type { PollCursor } from '../types';
+import { pollCursorCodec } from '../shared/poll-cursor-codec';
 
 /**
  * Where a HubSpot poll stands. Every contact whose `lastmodifieddate` is before `ts` has been read,
@@ -25,17 +24,9 @@ export function fullPassCursor(until: number): HubSpotPollCursor {
   return { v: 1, phase: 'full', ts: 0, ids: [], until, afterId: null };
 }
 
-export function readCursor(cursor: PollCursor, tenant: string): HubSpotPollCursor {
-  const parsed = hubspotPollCursor.safeParse(cursor);
-  if (!parsed.success) {
-    throw new CrmError(`the saved HubSpot poll cursor of ${tenant} is not one this connector wrote; start a full pass (cursor null)`, 'INVALID_REQUEST', false, {
-      crm: 'hubspot',
-      tenant,
-    });
-  }
-  return parsed.data;
-}
+const codec = pollCursorCodec(hubspotPollCursor, 'hubspot', 'HubSpot');
 
-export function toPollCursor(c: HubSpotPollCursor): PollCursor {
-  return { v: c.v, phase: c.phase, ts: c.ts, ids: [...c.ids], until: c.until, afterId: c.afterId };
-}
+/** The saved cursor, checked: a cursor this connector did not write is refused. */
+export const readCursor = codec.read;
+/** The cursor as it is saved. */
+export const toPollCursor = codec.write;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Lead } from '../../src/lead/lead';
 import { convertValue, mapRecord, pathGetter } from '../../src/lead/map-record';
-import type { Tier } from '../../src/scoring/types';
+import { currentOutputOf } from '../shared/output-values';
 import type { CrmRecord, OutputValues } from '../types';
 import { outputNames, type HubSpotMapping } from './mapping';
 
@@ -55,30 +55,9 @@ export function ownerIdOf(contact: HubSpotContact): string | null {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 }
 
-const TIERS: readonly Tier[] = ['hot', 'warm', 'cold'];
-
 /** Our output properties as they stand on the contact; empty or unreadable ones are left out. */
 export function currentOutput(properties: Record<string, unknown>, mapping: HubSpotMapping): Partial<OutputValues> {
-  const names = outputNames(mapping);
-  const out: Partial<OutputValues> = {};
-  const num = (name: string) => convertValue(properties[name], 'number') as number | undefined;
-  const text = (name: string) => {
-    const v = properties[name];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const score = num(names.score);
-  if (score !== undefined) out.score = score;
-  const fit = num(names.fit);
-  if (fit !== undefined) out.fit = fit;
-  const engagement = num(names.engagement);
-  if (engagement !== undefined) out.engagement = engagement;
-  const tier = text(names.tier);
-  if (tier && (TIERS as readonly string[]).includes(tier)) out.tier = tier as Tier;
-  const reasons = text(names.reasons);
-  if (reasons !== undefined) out.reasons = reasons;
-  const model = text(names.model);
-  if (model !== undefined) out.model = model;
-  return out;
+  return currentOutputOf((name) => properties[name], outputNames(mapping));
 }
 
 /** `lastmodifieddate` (ISO text, or epoch ms digits) in epoch ms; undefined when absent. */

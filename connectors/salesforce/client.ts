@@ -12,6 +12,7 @@ import { refreshTokens } from './oauth';
 import type { ResolvedOptions } from './options';
 import { SalesforceHttpError } from './salesforce-http-error';
 import { orgIdOf } from './tenant';
+import { markRevokedOnRefusal } from '../shared/mark-revoked';
 import { toCrmError } from './to-crm-error';
 import { SalesforceTransport } from './transport';
 
@@ -126,19 +127,13 @@ export class SalesforceClients {
   }
 
   /** Runs a token operation; a refusal for good marks the installation `needs_reauth` before it is rethrown. */
-  private async markRevoked<T>(tenant: string, op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      if (err instanceof CrmError && err.code === 'AUTH_REVOKED') {
-        log.warn('Salesforce access revoked; the org needs to install the connector again', { tenant, reason: err.message });
-        await this.ctx.installations.setStatus(tenant, 'needs_reauth', err.message);
-        this.connections.delete(tenant);
-        throw err;
-      }
-      throw toCrmError(err, tenant, 'the token refresh');
-    }
+  private markRevoked<T>(tenant: string, op: () => Promise<T>): Promise<T> {
+    return markRevokedOnRefusal(
+      { installations: this.ctx.installations, tenant, crm: 'salesforce', whoReinstalls: 'the org', forget: () => this.connections.delete(tenant), toCrmError },
+      op,
+    );
   }
+
 }
 
 /** jsforce cannot take an AbortSignal; a shutdown stops waiting (the request itself ends at its timeout). */

@@ -1,3 +1,4 @@
+import { outputNamesOf } from '../shared/output-values';
 import type { AttributeMapping, EventSource, MappingConfig, OutputFields, OutputKey } from '../../src/config/mapping-schema';
 
 /** The object types the Salesforce connector scores. */
@@ -51,10 +52,9 @@ export function objectMapping(mapping: SalesforceMapping, objectType: string): S
   return o;
 }
 
-/** The output field names, in the contract's order. */
+/** The output names, in the contract's order. */
 export function outputNames(mapping: SalesforceMapping): Record<OutputKey, string> {
-  const o = mapping.output;
-  return { score: o.score, fit: o.fit, engagement: o.engagement, tier: o.tier, reasons: o.reasons, model: o.model, updatedAt: o.updatedAt };
+  return outputNamesOf(mapping.output);
 }
 
 /**

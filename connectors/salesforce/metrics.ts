@@ -2,17 +2,11 @@ import { Counter } from 'prom-client';
 import { registry } from '../../src/metrics';
 
 /**
- * Salesforce-only counters, in the service's registry (requests and webhook events go to the shared
- * `metrics` of src/metrics.ts with `crm="salesforce"`). No tenant label: thousands of orgs would
+ * Salesforce-only counters, in the service's registry (requests, token refreshes and webhook events
+ * go to the shared `metrics` of src/metrics.ts with `crm="salesforce"`). No tenant label: thousands of orgs would
  * explode the series count; logs carry the tenant.
  */
 export const salesforceMetrics = {
-  tokenRefreshes: new Counter({
-    name: 'lead_scorer_salesforce_token_refreshes_total',
-    help: 'Salesforce OAuth token refreshes by outcome (ok, rotated, revoked, failed)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  }),
   budgetPauses: new Counter({
     name: 'lead_scorer_salesforce_budget_pauses_total',
     help: 'Times an org was paused to save its daily API allocation, by reason (share, org_ceiling, limit_exceeded, concurrent_limit)',

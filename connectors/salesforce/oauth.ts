@@ -3,7 +3,7 @@ import type { Env } from '../../src/env';
 import { CrmError } from '../../src/errors/crm-error';
 import type { TokenSet } from '../../src/store/installation-store';
 import { requestToken, type TokenEndpoint } from '../shared/token-request';
-import { salesforceMetrics } from './metrics';
+import { metrics } from '../../src/metrics';
 import { httpErrorOf, type SalesforceHttpError } from './salesforce-http-error';
 import { toId18 } from './tenant';
 import { describeHttp, toCrmError } from './to-crm-error';
@@ -162,14 +162,14 @@ export async function refreshTokens(env: Env, tokens: TokenSet, tenant?: string,
       tenant,
     );
     const rotated = body.refresh_token !== undefined && body.refresh_token !== tokens.refreshToken;
-    salesforceMetrics.tokenRefreshes.inc({ outcome: rotated ? 'rotated' : 'ok' });
+    metrics.tokenRefreshes.inc({ crm: 'salesforce', outcome: rotated ? 'rotated' : 'ok' });
     return {
       tokens: { accessToken: body.access_token, refreshToken: body.refresh_token ?? tokens.refreshToken },
       instanceUrl: body.instance_url.replace(/\/+$/, ''),
       rotated,
     };
   } catch (err) {
-    salesforceMetrics.tokenRefreshes.inc({ outcome: err instanceof CrmError && err.code === 'AUTH_REVOKED' ? 'revoked' : 'failed' });
+    metrics.tokenRefreshes.inc({ crm: 'salesforce', outcome: err instanceof CrmError && err.code === 'AUTH_REVOKED' ? 'revoked' : 'failed' });
     throw err;
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CrmError } from '../../src/errors/crm-error';
-import type { PollCursor } from '../types';
+import { pollCursorCodec } from '../shared/poll-cursor-codec';
 
 /**
  * Where a Salesforce poll of one object type stands. Records are read in `(SystemModstamp, Id)`
@@ -31,19 +30,9 @@ export function fullPassCursor(now: number): SalesforcePollCursor {
   return { v: 1, phase: 'full', ts: 0, id: '', caughtUp: false, recent: [], deletedUntil: now };
 }
 
-export function readCursor(cursor: PollCursor, tenant: string): SalesforcePollCursor {
-  const parsed = salesforcePollCursor.safeParse(cursor);
-  if (!parsed.success) {
-    throw new CrmError(`the saved Salesforce poll cursor of ${tenant} is not one this connector wrote; start a full pass (cursor null)`, 'INVALID_REQUEST', false, {
-      crm: 'salesforce',
-      tenant,
-    });
-  }
-  return parsed.data;
-}
+const codec = pollCursorCodec(salesforcePollCursor, 'salesforce', 'Salesforce');
 
-export function toPollCursor(c: SalesforcePollCursor): PollCursor {
-  const out: PollCursor = { v: c.v, phase: c.phase, ts: c.ts, id: c.id, caughtUp: c.caughtUp, recent: [...c.recent], deletedUntil: c.deletedUntil };
-  if (c.queriedAt !== undefined) out.queriedAt = c.queriedAt;
-  return out;
-}
+/** The saved cursor, checked: a cursor this connector did not write is refused. */
+export const readCursor = codec.read;
+/** The cursor as it is saved. */
+export const toPollCursor = codec.write;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CrmHttpError, headersOf, textExcerpt } from '../shared/http-error';
 
 /** One entry of Salesforce's REST error body (`[{message, errorCode, fields}]`), or an OAuth error (`{error, error_description}`). */
 const restError = z.object({ message: z.string().optional(), errorCode: z.string().optional(), fields: z.array(z.string()).optional() }).loose();
@@ -10,25 +11,17 @@ const oauthError = z.object({ error: z.string(), error_description: z.string().o
  * `error`) and `message`. Our jsforce transport throws it for every 4xx/5xx, so that callers know
  * the status, which jsforce's own HttpApiError does not keep.
  */
-export class SalesforceHttpError extends Error {
+export class SalesforceHttpError extends CrmHttpError {
   override readonly name = 'SalesforceHttpError';
   readonly errorCode: string;
   readonly detail: string;
   readonly fields: string[];
-  constructor(
-    readonly status: number,
-    readonly headers: Record<string, string>,
-    rawBody: string,
-  ) {
+  constructor(status: number, headers: Record<string, string>, rawBody: string) {
     const parsed = parseErrorBody(rawBody, status);
-    super(`Salesforce answered ${status} ${parsed.errorCode}: ${parsed.message}`);
+    super(status, headers, `Salesforce answered ${status} ${parsed.errorCode}: ${parsed.message}`);
     this.errorCode = parsed.errorCode;
     this.detail = parsed.message;
     this.fields = parsed.fields;
-  }
-
-  header(name: string): string | undefined {
-    return this.headers[name.toLowerCase()];
   }
 }
 
@@ -45,15 +38,10 @@ function parseErrorBody(raw: string, status: number): { errorCode: string; messa
   } catch {
     // not JSON (a gateway's HTML page): keep a short, single-line excerpt
   }
-  const text = raw.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  return { errorCode: `ERROR_HTTP_${status}`, message: text ? text.slice(0, 200) : 'no message', fields: [] };
+  return { errorCode: `ERROR_HTTP_${status}`, message: textExcerpt(raw) ?? 'no message', fields: [] };
 }
 
 /** Reads a fetch Response that is not ok (token endpoint) into a SalesforceHttpError. */
 export async function httpErrorOf(res: Response): Promise<SalesforceHttpError> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    headers[k.toLowerCase()] = v;
-  });
-  return new SalesforceHttpError(res.status, headers, await res.text().catch(() => ''));
+  return new SalesforceHttpError(res.status, headersOf(res), await res.text().catch(() => ''));
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventSource } from '../../src/config/mapping-schema';
 import type { Lead, LeadEvent } from '../../src/lead/lead';
 import { convertValue, mapRecord, pathGetter } from '../../src/lead/map-record';
-import type { Tier } from '../../src/scoring/types';
+import { currentOutputOf } from '../shared/output-values';
 import type { CrmRecord, OutputValues } from '../types';
 import type { MappingConfig } from '../../src/config/mapping-schema';
 import {
@@ -129,30 +129,9 @@ export function modifiedAtOf(record: SalesforceRecord): number | undefined {
   return undefined;
 }
 
-const TIERS: readonly Tier[] = ['hot', 'warm', 'cold'];
-
 /** Our output fields as they stand on the record; empty or unreadable ones are left out. */
 export function currentOutput(record: SalesforceRecord, mapping: SalesforceMapping): Partial<OutputValues> {
-  const n = outputNames(mapping);
-  const out: Partial<OutputValues> = {};
-  const num = (field: string) => convertValue(record[field], 'number') as number | undefined;
-  const text = (field: string) => {
-    const v = record[field];
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  };
-  const score = num(n.score);
-  if (score !== undefined) out.score = score;
-  const fit = num(n.fit);
-  if (fit !== undefined) out.fit = fit;
-  const engagement = num(n.engagement);
-  if (engagement !== undefined) out.engagement = engagement;
-  const tier = text(n.tier);
-  if (tier && (TIERS as readonly string[]).includes(tier)) out.tier = tier as Tier;
-  const reasons = text(n.reasons);
-  if (reasons !== undefined) out.reasons = reasons;
-  const model = text(n.model);
-  if (model !== undefined) out.model = model;
-  return out;
+  return currentOutputOf((field) => record[field], outputNames(mapping));
 }
 
 /** The events of a record: each event source's related records that pass its `when`, dated by its `at` field. */
